@@ -1,0 +1,218 @@
+"""The ``d3fgraph`` and ``render-model`` commands.
+
+Every command catches ``D3fgraphError`` here, once, and turns it into one line on stderr and
+the exit code its family declares (1 bad usage or input, 2 data or load failure); the full
+traceback appears only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from importlib import import_module
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from d3fgraph.commands import add_common, emit, load_knowledge
+from d3fgraph.errors import EXIT_OK, EXIT_USAGE, D3fgraphError, D3fgraphWarning
+
+if TYPE_CHECKING:
+    from d3fgraph.model.event_model import EventModel
+
+__all__ = ["load_model", "main", "render_model_main"]
+
+#: Modules under ``d3fgraph.commands`` that register further subcommands.
+_COMMAND_MODULES: tuple[str, ...] = ()
+
+logger = logging.getLogger("d3fgraph")
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``d3fgraph`` with ``argv`` (default: the process arguments); return the exit code."""
+    parser = _build_parser()
+    return _run(parser, argv)
+
+
+def render_model_main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``render-model`` shortcut, the same as ``d3fgraph render-model``."""
+    parser = argparse.ArgumentParser(
+        prog="render-model",
+        description="Print the Mermaid event-model diagram of an ATT&CK technique.",
+    )
+    add_common(parser)
+    _add_render_model(parser)
+    return _run(parser, argv)
+
+
+def _run(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_USAGE
+
+    _configure_logging(args.verbose, args.debug)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", D3fgraphWarning)
+            warnings.showwarning = _show_warning
+            return handler(args)
+    except D3fgraphError as exc:
+        if args.debug:
+            logger.exception("failed")
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"{parser.prog}: interrupted", file=sys.stderr)
+        return 130
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="d3fgraph",
+        description=(
+            "Event models, Sigma rules, robustness scores and countermeasures for ATT&CK "
+            "techniques, joined from MITRE D3FEND and OCSF."
+        ),
+    )
+    add_common(parser)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    render = commands.add_parser(
+        "render-model", help="print the Mermaid event-model diagram of a technique"
+    )
+    add_common(render, suppress=True)
+    _add_render_model(render)
+
+    data = commands.add_parser("data", help="show, fetch or clear the source data and caches")
+    add_common(data, suppress=True)
+    data_commands = data.add_subparsers(title="data commands", metavar="ACTION")
+    info = data_commands.add_parser("info", help="versions, files and origin of the data in use")
+    add_common(info, suppress=True)
+    info.add_argument("--format", choices=("table", "json"), default="table")
+    info.set_defaults(handler=_data_info)
+    fetch = data_commands.add_parser("fetch", help="download the pinned releases ahead of time")
+    add_common(fetch, suppress=True)
+    fetch.set_defaults(handler=_data_fetch)
+    clear = data_commands.add_parser("clear-cache", help="remove downloaded data and graph caches")
+    add_common(clear, suppress=True)
+    clear.set_defaults(handler=_data_clear)
+
+    for name in _COMMAND_MODULES:
+        import_module(f"d3fgraph.commands.{name}").register(commands)
+    return parser
+
+
+def _add_render_model(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "technique",
+        metavar="TECHNIQUE_OR_FILE",
+        help="an ATT&CK technique id such as T1055.001, or a model file (.yaml)",
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write the diagram to FILE"
+    )
+    parser.set_defaults(handler=_render_model)
+
+
+def _render_model(args: argparse.Namespace) -> int:
+    from d3fgraph.render.mermaid import render_mermaid
+
+    model = load_model(args, args.technique)
+    emit(render_mermaid(model), args.output)
+    return EXIT_OK
+
+
+def load_model(args: argparse.Namespace, target: str) -> EventModel:
+    """Return the model of a technique id or of a model file, as ``target`` names one."""
+    from d3fgraph.model.model_file import read_model_file
+    from d3fgraph.techniques import parse_technique_id
+
+    is_file = target.endswith((".yaml", ".yml")) or Path(target).is_file()
+    if is_file:
+        # Shape errors need no ontology: report them before the slow load.
+        read_model_file(Path(target))
+    else:
+        parse_technique_id(target)
+
+    kg = load_knowledge(args)
+    if is_file:
+        return kg.model_from_file(Path(target))
+    return kg.model(target)
+
+
+def _data_info(args: argparse.Namespace) -> int:
+    import json
+
+    from d3fgraph.sources import data_info, locate_data
+
+    paths = locate_data(args.data_dir, download=False)
+    info = data_info(paths)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(info, indent=2, default=str) + "\n")
+    else:
+        sys.stdout.write(_table_from_info(info))
+    return EXIT_OK
+
+
+def _table_from_info(info: Mapping[str, object]) -> str:
+    lines = []
+    for key, value in info.items():
+        if isinstance(value, dict):
+            lines.append(f"{key}:")
+            lines.extend(f"  {k}: {v}" for k, v in value.items())
+        elif isinstance(value, list):
+            lines.append(f"{key}:")
+            lines.extend(f"  {item}" for item in value)
+        else:
+            lines.append(f"{key}: {value}")
+    return "\n".join(lines) + "\n"
+
+
+def _data_fetch(args: argparse.Namespace) -> int:
+    from d3fgraph.sources import fetch_data
+
+    paths = fetch_data()
+    sys.stdout.write(f"D3FEND: {paths.d3fend_ttl}\nOCSF: {paths.ocsf_root}\n")
+    return EXIT_OK
+
+
+def _data_clear(args: argparse.Namespace) -> int:
+    from d3fgraph.graph_cache import GraphCache
+    from d3fgraph.sources import cache_root, clear_cache
+
+    removed = [*clear_cache(), *GraphCache(cache_root() / "graphs").clear()]
+    for path in removed:
+        sys.stdout.write(f"removed {path}\n")
+    if not removed:
+        sys.stdout.write(f"nothing to remove under {cache_root()}\n")
+    return EXIT_OK
+
+
+def _configure_logging(verbose: bool, debug: bool) -> None:
+    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("d3fgraph")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: object = None,
+    line: str | None = None,
+) -> None:
+    print(f"warning: {message}", file=sys.stderr)

@@ -1,0 +1,157 @@
+"""A cache of the merged graph on disk, so that a warm command opens it in milliseconds.
+
+A cache entry is a folder named by a digest of every input (the D3FEND file, the OCSF tree,
+the shipped ontology, models and queries) and the package version. It is built beside its
+final place and renamed into it, so a reader sees a complete entry or none; a lock keeps two
+processes from building the same entry twice. An entry that fails to open is reported with a
+warning, removed and built again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import tempfile
+import warnings
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from filelock import FileLock, Timeout
+from pyoxigraph import Store
+
+from d3fgraph.errors import CacheError, D3fgraphWarning
+
+__all__ = ["CachedGraph", "GraphCache", "digest_inputs"]
+
+logger = logging.getLogger(__name__)
+
+_META: Final = "meta.json"
+_STORE: Final = "store"
+_OCSF: Final = "ocsf.json"
+_FORMAT: Final = 1
+
+
+@dataclass(frozen=True, slots=True)
+class CachedGraph:
+    """An opened cache entry: the read-only store and the compiled OCSF schema as JSON."""
+
+    store: Store
+    ocsf_json: str
+    meta: dict[str, object]
+    path: Path
+
+
+def digest_inputs(files: Iterable[tuple[str, bytes | Path]], version: str) -> str:
+    """Return a SHA-256 digest of named inputs (bytes, or files read whole) and ``version``."""
+    digest = hashlib.sha256(f"d3fgraph-cache/{_FORMAT}/{version}\n".encode())
+    for name, content in sorted(files, key=lambda item: item[0]):
+        data = content.read_bytes() if isinstance(content, Path) else content
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+class GraphCache:
+    """Cache entries under one folder, keyed by input digests."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def entry(self, key: str) -> Path:
+        return self.root / f"graph-{key[:32]}"
+
+    def open(self, key: str) -> CachedGraph | None:
+        """Return the entry for ``key``, or ``None`` when there is none or it was damaged."""
+        path = self.entry(key)
+        if not path.exists():
+            return None
+        try:
+            meta = json.loads((path / _META).read_text(encoding="utf-8"))
+            if meta.get("key") != key or meta.get("format") != _FORMAT:
+                msg = "its key or format does not match"
+                raise ValueError(msg)
+            ocsf_json = (path / _OCSF).read_text(encoding="utf-8")
+            store = Store.read_only(str(path / _STORE))
+            if len(store) != meta.get("triples"):
+                msg = f"it holds {len(store)} triples, its record says {meta.get('triples')}"
+                raise ValueError(msg)
+        except (OSError, ValueError) as exc:
+            warnings.warn(
+                f"The graph cache at {path} is damaged ({exc}); rebuilding it.",
+                D3fgraphWarning,
+                stacklevel=2,
+            )
+            self._remove(path)
+            return None
+        logger.info("Opened the cached graph %s", path)
+        return CachedGraph(store=store, ocsf_json=ocsf_json, meta=meta, path=path)
+
+    def build(
+        self, key: str, fill: Callable[[Store], tuple[str, dict[str, object]]]
+    ) -> CachedGraph:
+        """Build the entry for ``key`` with ``fill`` unless another process just did.
+
+        ``fill`` loads everything into the empty on-disk store it is given and returns the
+        compiled OCSF schema as JSON and facts to record beside it.
+
+        Raises:
+            CacheError: The cache folder cannot be written, or the lock is held too long.
+        """
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(self.root / f"graph-{key[:32]}.lock"), timeout=300)
+            with lock:
+                existing = self.open(key)
+                if existing is not None:
+                    return existing
+                self._write(key, fill)
+        except Timeout as exc:
+            msg = f"waited 300 s for another d3fgraph process to build the cache in {self.root}"
+            raise CacheError(msg) from exc
+        except OSError as exc:
+            msg = (
+                f"cannot write the graph cache in {self.root}: {exc.strerror or exc}; "
+                "set D3FGRAPH_CACHE_DIR to a writable folder or pass --no-cache"
+            )
+            raise CacheError(msg) from exc
+
+        opened = self.open(key)
+        if opened is None:
+            msg = f"the graph cache entry {self.entry(key)} could not be read back after writing"
+            raise CacheError(msg)
+        return opened
+
+    def _write(self, key: str, fill: Callable[[Store], tuple[str, dict[str, object]]]) -> None:
+        staging = Path(tempfile.mkdtemp(prefix=".graph-building-", dir=self.root))
+        try:
+            store = Store(str(staging / _STORE))
+            ocsf_json, facts = fill(store)
+            store.flush()
+            store.optimize()
+            triples = len(store)
+            del store
+            (staging / _OCSF).write_text(ocsf_json, encoding="utf-8")
+            meta = {"key": key, "format": _FORMAT, "triples": triples, **facts}
+            (staging / _META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+            staging.replace(self.entry(key))
+        except BaseException:
+            self._remove(staging)
+            raise
+        logger.info("Wrote the graph cache %s (%d triples)", self.entry(key), triples)
+
+    def clear(self) -> list[Path]:
+        """Remove every cache entry; return the folders removed."""
+        if not self.root.exists():
+            return []
+        removed = [p for p in self.root.glob("graph-*") if p.is_dir()]
+        for path in removed:
+            self._remove(path)
+        return removed
+
+    @staticmethod
+    def _remove(path: Path) -> None:
+        shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""Event models of ATT&CK techniques: their vocabulary, file format and checks."""

@@ -1,0 +1,39 @@
+"""Writing results to files so that an error or an interrupt never leaves half a file."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from d3fgraph.errors import D3fgraphError
+
+__all__ = ["write_text_atomically"]
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file renamed into place.
+
+    A reader, or a crash, sees either the old file or the whole new one.
+
+    Raises:
+        D3fgraphError: The folder does not exist or cannot be written.
+    """
+    folder = path.parent if str(path.parent) else Path()
+    if not folder.is_dir():
+        msg = f"cannot write {path}: the folder {folder} does not exist; create it first"
+        raise D3fgraphError(msg)
+    try:
+        fd, staging = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=folder)
+    except OSError as exc:
+        msg = f"cannot write {path}: {exc.strerror or exc}"
+        raise D3fgraphError(msg) from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(staging).replace(path)
+    except BaseException:
+        Path(staging).unlink(missing_ok=True)
+        raise
