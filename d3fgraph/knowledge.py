@@ -18,7 +18,7 @@ from pyoxigraph import Store
 
 from d3fgraph.d3fend_lookup import D3fendClass, TechniqueInfo, find_d3fend_class, find_technique
 from d3fgraph.errors import NoModelError
-from d3fgraph.graph_cache import GraphCache, digest_inputs
+from d3fgraph.graph_cache import GraphCache, remembered_digest
 from d3fgraph.loaders.d3fend import load_d3fend
 from d3fgraph.loaders.project import load_project_ontology, model_quads
 from d3fgraph.model.build import build_event_model
@@ -91,7 +91,7 @@ class KnowledgeGraph:
             return cls(store, _ocsf_from_json(ocsf_json), data)
 
         root = cache_root(cache_dir) / "graphs"
-        key = digest_inputs(_cache_inputs(data), package_version())
+        key = remembered_digest(root / "inputs.json", _cache_inputs(data), package_version())
         cache = GraphCache(root)
         entry = cache.open(key) or cache.build(key, lambda store: _fill_store(store, data))
         return cls(entry.store, _ocsf_from_json(entry.ocsf_json), data)

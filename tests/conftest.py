@@ -55,3 +55,37 @@ def cli_env(data_dir: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("D3FGRAPH_DATA_DIR", str(data_dir))
     monkeypatch.setenv("D3FGRAPH_CACHE_DIR", str(cache_dir))
     return data_dir
+
+
+def _checker(name: str) -> Path:
+    """Find one of the shared checkers, or skip (fail in CI) saying which one is missing."""
+    tools = Path(os.environ.get("D3FGRAPH_TOOLS_DIR") or REPO.parent / "shared" / "tools")
+    path = tools / name
+    if path.is_file():
+        return path
+    msg = (
+        f"the {name} checker was not found at {path}; set D3FGRAPH_TOOLS_DIR to the folder "
+        f"holding mermaid-check and sigma-check to run the validity tests"
+    )
+    if os.environ.get("D3FGRAPH_REQUIRE_CHECKERS") == "1":
+        pytest.fail(msg)
+    pytest.skip(msg)
+
+
+@pytest.fixture(scope="session")
+def mermaid_check():
+    """Run the real Mermaid parser over files; returns (exit code, output)."""
+    import subprocess
+
+    tool = _checker("mermaid-check")
+
+    def check(*files: Path, svg_dir: Path | None = None) -> tuple[int, str]:
+        args = ["bash", str(tool)]
+        if svg_dir is not None:
+            args += ["--svg", str(svg_dir)]
+        result = subprocess.run(
+            [*args, *map(str, files)], capture_output=True, text=True, timeout=600
+        )
+        return result.returncode, result.stdout + result.stderr
+
+    return check

@@ -11,7 +11,7 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from d3fgraph.errors import D3fgraphWarning
-from d3fgraph.graph_cache import GraphCache, digest_inputs
+from d3fgraph.graph_cache import GraphCache, digest_inputs, remembered_digest
 
 EX = "http://example.org/"
 
@@ -135,3 +135,36 @@ class TestGraphCache:
 
         assert removed == [cache.entry("c" * 64)]
         assert not cache.entry("c" * 64).exists()
+
+
+class TestRememberedDigest:
+    def test_equals_the_full_digest(self, tmp_path):
+        """The remembered digest is the content digest, first time and after."""
+        source = tmp_path / "in.ttl"
+        source.write_text("a")
+        files = [("d3fend", source), ("model", b"yaml")]
+
+        first = remembered_digest(tmp_path / "memo.json", files, "1.0")
+        second = remembered_digest(tmp_path / "memo.json", files, "1.0")
+
+        assert first == second == digest_inputs(files, "1.0")
+
+    def test_edit_is_seen_despite_the_memo(self, tmp_path):
+        """Changing a file's content and size gives the new content's digest."""
+        source = tmp_path / "in.ttl"
+        source.write_text("a")
+        remembered_digest(tmp_path / "memo.json", [("d3fend", source)], "1.0")
+
+        source.write_text("bb")
+
+        assert remembered_digest(tmp_path / "memo.json", [("d3fend", source)], "1.0") == (
+            digest_inputs([("d3fend", source)], "1.0")
+        )
+
+    def test_damaged_memo_is_ignored(self, tmp_path):
+        """A memo file that is not JSON is rebuilt rather than trusted."""
+        (tmp_path / "memo.json").write_text("{broken")
+
+        digest = remembered_digest(tmp_path / "memo.json", [("x", b"1")], "1.0")
+
+        assert digest == digest_inputs([("x", b"1")], "1.0")

@@ -4,38 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from d3fgraph.model.event_model import (
-    Entity,
-    EventModel,
-    OcsfEventRef,
-    Primitive,
-    Relation,
-    TechniqueRef,
-)
-from d3fgraph.model.vocab import ModelStatus, Role
+from d3fgraph.model.event_model import Entity, Relation
+from d3fgraph.model.vocab import Role
 from d3fgraph.render.mermaid import escape_label, node_id, render_mermaid
 
+from factories import make_model
+
 GOLDEN = Path(__file__).parent / "golden"
-
-
-def make_model(
-    entities: tuple[Entity, ...] | None = None, relations: tuple[Relation, ...] = ()
-) -> EventModel:
-    return EventModel(
-        technique=TechniqueRef("T1055.001", "Process Injection: DLL Injection", "T1055"),
-        primitive=Primitive("d3f:Process", "write", "d3f:ProcessSegment", "Write a DLL."),
-        event=OcsfEventRef("process_activity", "Process Activity", 1007, 4, "Inject"),
-        entities=entities
-        or (
-            Entity(
-                "actor_process", "Injector Process", "actor.process", "d3f:Process", Role.ATTACKER
-            ),
-            Entity("device", "Host", "device", "d3f:Host", Role.TAINTED),
-        ),
-        relations=relations,
-        fields=(),
-        status=ModelStatus.CURATED,
-    )
 
 
 class TestEscapeLabel:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from d3fgraph.model.event_model import Entity, EventModel
+from d3fgraph.model.event_model import Entity, EventModel, Relation
 from d3fgraph.model.vocab import Role
 
 __all__ = ["ROLE_STYLES", "escape_label", "node_id", "render_mermaid"]
@@ -52,7 +52,8 @@ _NON_ID: Final = re.compile(r"[^A-Za-z0-9_]")
 def escape_label(text: str) -> str:
     """Return ``text`` safe inside a double-quoted Mermaid label, line breaks kept as ``\\n``.
 
-    ``#`` goes first through the table because every other escape introduces one.
+    Characters are replaced one at a time, so the ``#`` that starts an entity code is never
+    escaped a second time.
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     escaped = ["".join(_ESCAPES.get(char, char) for char in line) for line in lines]
@@ -80,11 +81,16 @@ def render_mermaid(model: EventModel) -> str:
     lines.append(f'EVENT(["{escape_label(event_label)}"])')
     lines.extend(_entity_node(entity) for entity in model.entities)
     lines.extend(f"EVENT --> {node_id(entity.id)}" for entity in model.entities)
-    lines.extend(
-        f'{node_id(rel.source)} -.->|"{escape_label(rel.label)}"| {node_id(rel.target)}'
-        for rel in model.relations
-    )
+    lines.extend(_relation_edge(rel) for rel in model.relations)
     return "\n".join(lines) + "\n"
+
+
+def _relation_edge(relation: Relation) -> str:
+    source, target = node_id(relation.source), node_id(relation.target)
+    # The parser refuses an empty edge label, so an unlabelled relation is a bare arrow.
+    if not relation.label.strip():
+        return f"{source} -.-> {target}"
+    return f'{source} -.->|"{escape_label(relation.label)}"| {target}'
 
 
 def _entity_node(entity: Entity) -> str:
