@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["load_model", "main", "render_model_main"]
 
 #: Modules under ``d3fgraph.commands`` that register further subcommands.
-_COMMAND_MODULES: tuple[str, ...] = ()
+_COMMAND_MODULES: tuple[str, ...] = ("sigma",)
 
 logger = logging.getLogger("d3fgraph")
 
@@ -199,12 +199,22 @@ def _data_clear(args: argparse.Namespace) -> int:
 
 def _configure_logging(verbose: bool, debug: bool) -> None:
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("d3fgraph")
     root.handlers[:] = [handler]
     root.setLevel(level)
     root.propagate = False
+
+
+class _StderrHandler(logging.Handler):
+    """Write to whatever ``sys.stderr`` is at the time, as in-process callers swap it."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except (OSError, ValueError):
+            self.handleError(record)
 
 
 def _show_warning(

@@ -173,8 +173,10 @@ def _cache_inputs(data: DataPaths) -> list[tuple[str, bytes | Path]]:
     inputs: list[tuple[str, bytes | Path]] = [("d3fend", data.d3fend_ttl)]
     for path in sorted(data.ocsf_root.rglob("*.json")):
         inputs.append((f"ocsf/{path.relative_to(data.ocsf_root).as_posix()}", path))
-    for folder in ("", "techniques", "queries"):
+    for folder in ("", "techniques", "queries", "mappings"):
         resource = ontology_resource(folder) if folder else ontology_resource()
+        if not resource.is_dir():
+            continue
         for entry in resource.iterdir():
             if entry.is_file():
                 inputs.append((f"ontologies/{folder}/{entry.name}", entry.read_bytes()))
