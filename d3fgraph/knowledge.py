@@ -11,10 +11,11 @@ import logging
 import os
 from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
+from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from pyoxigraph import Store
+from pyoxigraph import Quad, Store
 
 from d3fgraph.d3fend_lookup import D3fendClass, TechniqueInfo, find_d3fend_class, find_technique
 from d3fgraph.errors import NoModelError
@@ -23,7 +24,7 @@ from d3fgraph.loaders.d3fend import load_d3fend
 from d3fgraph.loaders.project import load_project_ontology, model_quads
 from d3fgraph.model.build import build_event_model
 from d3fgraph.model.event_model import EventModel
-from d3fgraph.model.model_file import read_model_file, read_model_text
+from d3fgraph.model.model_file import ModelSpec, read_model_file, read_model_text
 from d3fgraph.query import Row, Term, run_query
 from d3fgraph.resources import ontology_resource, shipped_model_files
 from d3fgraph.techniques import parse_technique_id
@@ -147,26 +148,13 @@ class KnowledgeGraph:
                 reason = "no curated model exists yet and drafting is not available"
             raise NoModelError(technique_id, reason)
 
-        resource = files[technique_id]
-        spec = read_model_text(
-            resource.read_text(encoding="utf-8"), f"ontologies/techniques/{resource.name}"
-        )
-        model = build_event_model(spec, self.store, self.ocsf)
+        model = build_event_model(_read_shipped(files[technique_id]), self.store, self.ocsf)
         self._models[technique_id] = model
         return model
 
     def model_from_file(self, path: Path) -> EventModel:
         """Read, check and return the event model in a user's YAML file."""
         return build_event_model(read_model_file(path), self.store, self.ocsf)
-
-    def facts(self) -> dict[str, Any]:
-        """Return what was loaded and from where, for ``d3fgraph data info``."""
-        return {
-            "triples": len(self.store),
-            "ocsf_version": self.ocsf.version,
-            "ocsf_classes": len(self.ocsf.classes),
-            "data": None if self.data is None else str(self.data.origin),
-        }
 
 
 def _cache_inputs(data: DataPaths) -> list[tuple[str, bytes | Path]]:
@@ -189,15 +177,12 @@ def _fill_store(store: Store, data: DataPaths) -> tuple[str, dict[str, object]]:
 
     load_d3fend(data.d3fend_ttl, store)
     ocsf = compile_ocsf(data.ocsf_root)
-    store.extend(triple_in(OCSF_GRAPH, t) for t in ocsf_triples(ocsf))
+    store.extend(Quad(t.subject, t.predicate, t.object, OCSF_GRAPH) for t in ocsf_triples(ocsf))
     load_project_ontology(store)
 
     models = 0
     for technique_id, resource in sorted(shipped_model_files().items()):
-        spec = read_model_text(
-            resource.read_text(encoding="utf-8"), f"ontologies/techniques/{resource.name}"
-        )
-        model = build_event_model(spec, store, ocsf)
+        model = build_event_model(_read_shipped(resource), store, ocsf)
         store.extend(model_quads(model))
         models += 1
         logger.debug("Added the model of %s to the graph", technique_id)
@@ -212,11 +197,9 @@ def _fill_store(store: Store, data: DataPaths) -> tuple[str, dict[str, object]]:
     return json.dumps(ocsf.to_dict()), facts
 
 
-def triple_in(graph: Any, triple: Any) -> Any:
-    """Place a triple in a named graph."""
-    from pyoxigraph import Quad
-
-    return Quad(triple.subject, triple.predicate, triple.object, graph)
+def _read_shipped(resource: Traversable) -> ModelSpec:
+    text = resource.read_text(encoding="utf-8")
+    return read_model_text(text, f"ontologies/techniques/{resource.name}")
 
 
 def _ocsf_from_json(text: str) -> OcsfSchema:

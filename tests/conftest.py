@@ -57,35 +57,16 @@ def cli_env(data_dir: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) ->
     return data_dir
 
 
-def _checker(name: str) -> Path:
-    """Find one of the shared checkers, or skip (fail in CI) saying which one is missing."""
-    tools = Path(os.environ.get("D3FGRAPH_TOOLS_DIR") or REPO.parent / "shared" / "tools")
-    path = tools / name
-    if path.is_file():
-        return path
-    msg = (
-        f"the {name} checker was not found at {path}; set D3FGRAPH_TOOLS_DIR to the folder "
-        f"holding mermaid-check and sigma-check to run the validity tests"
-    )
-    if os.environ.get("D3FGRAPH_REQUIRE_CHECKERS") == "1":
-        pytest.fail(msg)
-    pytest.skip(msg)
-
 
 @pytest.fixture(scope="session")
 def mermaid_check():
     """Run the real Mermaid parser over files; returns (exit code, output)."""
-    import subprocess
+    from checkers import find_checker, run_checker
 
-    tool = _checker("mermaid-check")
+    find_checker("mermaid-check")
 
     def check(*files: Path, svg_dir: Path | None = None) -> tuple[int, str]:
-        args = ["bash", str(tool)]
-        if svg_dir is not None:
-            args += ["--svg", str(svg_dir)]
-        result = subprocess.run(
-            [*args, *map(str, files)], capture_output=True, text=True, timeout=600
-        )
-        return result.returncode, result.stdout + result.stderr
+        options = ["--svg", str(svg_dir)] if svg_dir is not None else []
+        return run_checker("mermaid-check", *options, *files)
 
     return check

@@ -1,0 +1,243 @@
+"""Turn an event model into the conditions of a detection rule, in one of three variants.
+
+A variant is a choice of telemetry and of how far the rule narrows:
+
+- ``definitional``: the event and the model's invariant fields, as the technique card defines
+  the technique. Broad on purpose, and possibly needing attributes the event class lacks.
+- ``ocsf-native``: the same, using only attributes native to the OCSF class; a non-native
+  invariant is replaced by the native alternative the mapping file names for the technique.
+- ``sysmon``: the practical fallback on a Sysmon event, with the narrowing conditions the
+  mapping file gives, written in Sysmon's field names.
+
+Every condition keeps the OCSF field it tests, so the rule is scored field by field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+from d3fgraph.detection.mapping_model import MappedCondition, SysmonEvent, SysmonMapping
+from d3fgraph.detection.rule_model import (
+    DetectionRule,
+    RuleCondition,
+    SigmaVariant,
+    UnsupportedRuleError,
+)
+from d3fgraph.detection.wording import condition_text, first_sentence, not_native, summary
+from d3fgraph.model.event_model import EventModel, ObservedField
+from d3fgraph.model.vocab import InvarianceClass
+from d3fgraph.scoring import TelemetryLayer, score_rule
+
+__all__ = ["DEFAULT_OCSF_LAYER", "RULE_LEVELS", "build_rule"]
+
+#: Layer assumed for OCSF events when the sensor is not known: endpoint sensors that report
+#: API calls mostly hook user mode.
+DEFAULT_OCSF_LAYER: Final = TelemetryLayer.USER_MODE
+
+#: Sigma level of each variant, which says how urgent a match is. The definitional rule
+#: defines rather than alerts; the OCSF-native one matches every remote-thread injection,
+#: benign ones included; the Sysmon one keeps only threads that start in the DLL loader,
+#: which benign software seldom does.
+RULE_LEVELS: Final = {
+    SigmaVariant.DEFINITIONAL: "informational",
+    SigmaVariant.OCSF_NATIVE: "low",
+    SigmaVariant.SYSMON: "medium",
+}
+
+_DEFAULT_FALSEPOSITIVES: Final = (
+    "Legitimate software performing the same operation; review matches before alerting",
+)
+
+
+def build_rule(
+    model: EventModel,
+    variant: SigmaVariant | str,
+    mapping: SysmonMapping,
+    *,
+    layer: TelemetryLayer | str | None = None,
+) -> DetectionRule:
+    """Return the conditions, score and wording of one rule variant for ``model``.
+
+    Args:
+        model: The technique's event model.
+        variant: ``definitional``, ``ocsf-native`` or ``sysmon``.
+        mapping: The Sysmon-to-OCSF mapping with the technique's detection data.
+        layer: The telemetry layer of the sensor, when known; by default ``U`` for the OCSF
+            variants and the Sysmon event's own layer for ``sysmon``.
+
+    Raises:
+        UnsupportedRuleError: The variant needs mapping data the file lacks for the technique.
+        ValueError: ``variant`` or ``layer`` is not one of the known values.
+    """
+    variant = _variant(variant)
+    detection = mapping.technique(model.technique.id)
+    conditions = _event_conditions(model) + _invariant_conditions(model)
+    references = [f"https://d3fend.mitre.org/offensive-technique/attack/{model.technique.id}/"]
+    product, category = "ocsf", model.event.class_name
+    source_name = f"OCSF {model.event.class_caption}"
+    telemetry = DEFAULT_OCSF_LAYER
+
+    if variant is SigmaVariant.DEFINITIONAL:
+        caption = model.event.class_caption
+        notes = [not_native(c.field, caption) for c in conditions if not c.field.native]
+    else:
+        conditions, notes = _native(model, conditions, detection.native_alternative)
+
+    if variant is SigmaVariant.SYSMON:
+        event = _sysmon_event(model, mapping, detection.sysmon_event)
+        extra = tuple(_mapped(c) for c in detection.sysmon_conditions)
+        conditions = tuple(_in_sysmon(model, event, c) for c in conditions + extra)
+        product, category = "windows", event.sigma_category
+        source_name = f"Sysmon Event ID {event.event_id} {event.name}"
+        telemetry = event.layer
+        notes = [event.note, *(first_sentence(c.rationale) for c in detection.sysmon_conditions)]
+        references.append(mapping.source(event.source))
+    else:
+        references.append(
+            f"https://schema.ocsf.io/{mapping.ocsf_version}/classes/{model.event.class_name}"
+        )
+
+    score = score_rule([c.field for c in conditions], layer or telemetry)
+    references.extend(detection.references_of(variant))
+    return DetectionRule(
+        technique=model.technique,
+        variant=variant,
+        product=product,
+        category=category,
+        source_name=source_name,
+        conditions=conditions,
+        score=score,
+        level=RULE_LEVELS[variant],
+        summary=summary(model, variant, source_name, conditions, notes, score),
+        falsepositives=detection.falsepositives_of(variant) or _DEFAULT_FALSEPOSITIVES,
+        references=tuple(dict.fromkeys(references)),
+    )
+
+
+def _variant(value: SigmaVariant | str) -> SigmaVariant:
+    try:
+        return SigmaVariant(value)
+    except ValueError:
+        allowed = ", ".join(v.value for v in SigmaVariant)
+        msg = f"unknown Sigma rule variant {value!r}; use one of: {allowed}"
+        raise ValueError(msg) from None
+
+
+def _event_conditions(model: EventModel) -> tuple[RuleCondition, ...]:
+    event = model.event
+    # The model's event class and activity are the technique's action as a sensor records
+    # it, so they are as invariant as the technique itself.
+    class_field = ObservedField(
+        path="class_uid",
+        entity=None,
+        invariance=InvarianceClass.INVARIANT,
+        rationale=f"the {event.class_caption} class records the technique's action",
+        value=event.class_uid,
+        core_to="technique",
+        ocsf_type="integer_t",
+    )
+    activity_field = ObservedField(
+        path="activity_id",
+        entity=None,
+        invariance=InvarianceClass.INVARIANT,
+        rationale=f"activity {event.activity_caption} is the technique's action itself",
+        value=event.activity_id,
+        core_to="technique",
+        ocsf_type="integer_t",
+    )
+    return (
+        RuleCondition("class_uid", (event.class_uid,), class_field),
+        RuleCondition("activity_id", (event.activity_id,), activity_field),
+    )
+
+
+def _invariant_conditions(model: EventModel) -> tuple[RuleCondition, ...]:
+    return tuple(
+        RuleCondition(f.path, (f.value,), f)
+        for f in model.fields
+        if f.invariance is InvarianceClass.INVARIANT and f.value is not None
+    )
+
+
+def _native(
+    model: EventModel,
+    conditions: tuple[RuleCondition, ...],
+    alternatives_of: Callable[[str], tuple[MappedCondition, ...]],
+) -> tuple[tuple[RuleCondition, ...], list[str]]:
+    kept: list[RuleCondition] = []
+    notes = []
+    caption = model.event.class_caption
+    for condition in conditions:
+        if condition.field.native:
+            kept.append(condition)
+            continue
+        alternatives = alternatives_of(condition.field.path)
+        if not alternatives:
+            msg = (
+                f"{not_native(condition.field, caption)}, and "
+                "ontologies/mappings/sysmon-ocsf.yaml names no native alternative for it under "
+                f"techniques: {model.technique.id}: native_alternatives; add one there, or use "
+                "the definitional variant"
+            )
+            raise UnsupportedRuleError(msg)
+        needs = ", ".join(condition.field.requires) or "an extension"
+        for alternative in alternatives:
+            kept.append(_mapped(alternative))
+            notes.append(
+                f"{condition_text(kept[-1])} stands in for {condition_text(condition)}, "
+                f"which OCSF {caption} has only with {needs}"
+            )
+    return tuple(kept), notes
+
+
+def _mapped(condition: MappedCondition) -> RuleCondition:
+    field = ObservedField(
+        path=condition.path,
+        entity=None,
+        invariance=condition.invariance,
+        rationale=condition.rationale,
+        value=condition.values[0] if len(condition.values) == 1 else None,
+        core_to=condition.core_to,
+    )
+    return RuleCondition(condition.path, condition.values, field)
+
+
+def _sysmon_event(model: EventModel, mapping: SysmonMapping, event_id: int | None) -> SysmonEvent:
+    if event_id is not None:
+        return mapping.event(event_id)
+    key = (model.event.class_uid, model.event.activity_id)
+    matches = [e for e in mapping.events if (e.class_uid, e.activity_id) == key]
+    if len(matches) != 1:
+        found = ", ".join(str(e.event_id) for e in matches) or "none"
+        msg = (
+            f"cannot choose a Sysmon event for {model.technique.id}: OCSF "
+            f"{model.event.class_caption} / {model.event.activity_caption} matches Sysmon "
+            f"event ids {found}; name one under techniques: {model.technique.id}: sysmon: "
+            "event_id in ontologies/mappings/sysmon-ocsf.yaml"
+        )
+        raise UnsupportedRuleError(msg)
+    return matches[0]
+
+
+def _in_sysmon(model: EventModel, event: SysmonEvent, condition: RuleCondition) -> RuleCondition:
+    path = condition.field.path
+    constants = event.constants()
+    if path in constants:
+        if condition.values != (constants[path],):
+            msg = (
+                f"Sysmon Event ID {event.event_id} always has {path} = {constants[path]}, so it "
+                f"cannot express {condition_text(condition)} for {model.technique.id}"
+            )
+            raise UnsupportedRuleError(msg)
+        return RuleCondition(path, condition.values, condition.field, implied=True)
+
+    name = event.sysmon_field(path)
+    if name is None:
+        msg = (
+            f"no field of Sysmon Event ID {event.event_id} fills OCSF {path}, so the sysmon "
+            f"rule of {model.technique.id} cannot test it; map one in "
+            "ontologies/mappings/sysmon-ocsf.yaml"
+        )
+        raise UnsupportedRuleError(msg)
+    return RuleCondition(name, condition.values, condition.field)
