@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from d3fgraph.knowledge import KnowledgeGraph
     from d3fgraph.model.event_model import EventModel
     from d3fgraph.model.vocab import InvarianceClass, Role
+    from d3fgraph.remote import RemoteGraph
     from d3fgraph.render.mermaid import render_mermaid
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "EventModel",
     "InvarianceClass",
     "KnowledgeGraph",
+    "RemoteGraph",
     "Role",
     "load",
     "render_mermaid",
@@ -33,6 +35,7 @@ _LAZY = {
     "EventModel": "d3fgraph.model.event_model",
     "InvarianceClass": "d3fgraph.model.vocab",
     "Role": "d3fgraph.model.vocab",
+    "RemoteGraph": "d3fgraph.remote",
     "render_mermaid": "d3fgraph.render.mermaid",
 }
 
@@ -45,6 +48,10 @@ def load(data_dir: str | None = None, **options: Any) -> KnowledgeGraph:
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("d3fgraph")
     if name in _LAZY:
         return getattr(import_module(_LAZY[name]), name)
     msg = f"module 'd3fgraph' has no attribute {name!r}"

@@ -25,7 +25,14 @@ if TYPE_CHECKING:
 __all__ = ["load_model", "main", "render_model_main"]
 
 #: Modules under ``d3fgraph.commands`` that register further subcommands.
-_COMMAND_MODULES: tuple[str, ...] = ("sigma",)
+_COMMAND_MODULES: tuple[str, ...] = (
+    "sigma",
+    "countermeasures",
+    "sparql",
+    "coverage",
+    "export",
+    "techniques",
+)
 
 logger = logging.getLogger("d3fgraph")
 
@@ -53,7 +60,8 @@ def _run(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
-        return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_USAGE
+        # argparse exits 0 after --help and 2 on bad usage; d3fgraph's code for that is 1.
+        return EXIT_OK if exc.code in (0, None) else EXIT_USAGE
 
     _configure_logging(args.verbose, args.debug)
     handler: Handler | None = getattr(args, "handler", None)
@@ -133,14 +141,15 @@ def _render_model(args: argparse.Namespace) -> int:
 
 def load_model(args: argparse.Namespace, target: str) -> EventModel:
     """Return the model of a technique id or of a model file, as ``target`` names one."""
-    from d3fgraph.model.model_file import read_model_file
-    from d3fgraph.techniques import parse_technique_id
-
     is_file = target.endswith((".yaml", ".yml")) or Path(target).is_file()
     if is_file:
+        from d3fgraph.model.model_file import read_model_file
+
         # Shape errors need no ontology: report them before the slow load.
         read_model_file(Path(target))
     else:
+        from d3fgraph.techniques import parse_technique_id
+
         parse_technique_id(target)
 
     kg = load_knowledge(args)

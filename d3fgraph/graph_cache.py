@@ -31,18 +31,36 @@ logger = logging.getLogger(__name__)
 
 _META: Final = "meta.json"
 _STORE: Final = "store"
-_OCSF: Final = "ocsf.json"
-_FORMAT: Final = 1
+_FORMAT: Final = 2
 
 
 @dataclass(frozen=True, slots=True)
 class CachedGraph:
-    """An opened cache entry: the read-only store and the compiled OCSF schema as JSON."""
+    """An opened cache entry: the read-only store and the files written beside it."""
 
     store: Store
-    ocsf_json: str
     meta: dict[str, object]
     path: Path
+
+    def read(self, name: str) -> str:
+        """Return the text of a file the entry was built with, such as ``ocsf.json``.
+
+        Raises:
+            CacheError: The entry holds no such file, or it cannot be read.
+        """
+        try:
+            return (self.path / name).read_text(encoding="utf-8")
+        except OSError as exc:
+            msg = (
+                f"cannot read {name} from the graph cache {self.path}: {exc.strerror or exc}; "
+                "run 'd3fgraph data clear-cache' and try again"
+            )
+            raise CacheError(msg) from exc
+
+
+#: What a cache builder returns: the files to write beside the store, by name, and facts to
+#: record in the entry's metadata.
+Filled = tuple[dict[str, str], dict[str, object]]
 
 
 def digest_inputs(files: Iterable[tuple[str, bytes | Path]], version: str) -> str:
@@ -65,7 +83,7 @@ def remembered_digest(
     changes the fingerprint and the files are hashed again.
     """
     items = list(files)
-    fingerprint = hashlib.sha256(version.encode())
+    fingerprint = hashlib.sha256(f"{_FORMAT}/{version}".encode())
     for name, content in sorted(items, key=lambda item: item[0]):
         if isinstance(content, Path):
             stat = content.stat()
@@ -111,7 +129,10 @@ class GraphCache:
             if meta.get("key") != key or meta.get("format") != _FORMAT:
                 msg = "its key or format does not match"
                 raise ValueError(msg)
-            ocsf_json = (path / _OCSF).read_text(encoding="utf-8")
+            missing = [n for n in _names(meta.get("files")) if not (path / n).is_file()]
+            if missing:
+                msg = f"it lacks {', '.join(missing)}"
+                raise ValueError(msg)
             store = Store.read_only(str(path / _STORE))
             # Counting every triple costs tens of milliseconds; one lookup proves the store
             # opens and holds data, and the record was written after the store was complete.
@@ -127,15 +148,14 @@ class GraphCache:
             self._remove(path)
             return None
         logger.info("Opened the cached graph %s", path)
-        return CachedGraph(store=store, ocsf_json=ocsf_json, meta=meta, path=path)
+        return CachedGraph(store=store, meta=meta, path=path)
 
-    def build(
-        self, key: str, fill: Callable[[Store], tuple[str, dict[str, object]]]
-    ) -> CachedGraph:
+    def build(self, key: str, fill: Callable[[Store], Filled]) -> CachedGraph:
         """Build the entry for ``key`` with ``fill`` unless another process just did.
 
         ``fill`` loads everything into the empty on-disk store it is given and returns the
-        compiled OCSF schema as JSON and facts to record beside it.
+        files to write beside it (the compiled OCSF schema, the checked models) and facts to
+        record.
 
         Raises:
             CacheError: The cache folder cannot be written, or the lock is held too long.
@@ -166,17 +186,19 @@ class GraphCache:
             raise CacheError(msg)
         return opened
 
-    def _write(self, key: str, fill: Callable[[Store], tuple[str, dict[str, object]]]) -> None:
+    def _write(self, key: str, fill: Callable[[Store], Filled]) -> None:
         staging = Path(tempfile.mkdtemp(prefix=".graph-building-", dir=self.root))
         try:
             store = Store(str(staging / _STORE))
-            ocsf_json, facts = fill(store)
+            files, facts = fill(store)
             store.flush()
             store.optimize()
             triples = len(store)
             del store
-            (staging / _OCSF).write_text(ocsf_json, encoding="utf-8")
-            meta = {"key": key, "format": _FORMAT, "triples": triples, **facts}
+            for name, text in files.items():
+                (staging / name).write_text(text, encoding="utf-8")
+            meta = {"key": key, "format": _FORMAT, "triples": triples, "files": sorted(files)}
+            meta.update(facts)
             (staging / _META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
             staging.replace(self.entry(key))
         except BaseException:
@@ -196,3 +218,10 @@ class GraphCache:
     @staticmethod
     def _remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
+
+
+def _names(value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(n, str) for n in value):
+        msg = "its record does not list its files"
+        raise ValueError(msg)
+    return value

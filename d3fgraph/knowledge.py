@@ -8,31 +8,30 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Mapping
-from importlib.metadata import PackageNotFoundError, version
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from pyoxigraph import Quad, Store
+from pyoxigraph import Store
 
+from d3fgraph._version import VERSION
 from d3fgraph.d3fend_lookup import D3fendClass, TechniqueInfo, find_d3fend_class, find_technique
-from d3fgraph.errors import NoModelError
-from d3fgraph.graph_cache import GraphCache, remembered_digest
-from d3fgraph.loaders.d3fend import load_d3fend
-from d3fgraph.loaders.project import load_project_ontology, model_quads
-from d3fgraph.model.build import build_event_model
+from d3fgraph.errors import NoModelError, QueryError
+from d3fgraph.graph_cache import CachedGraph, GraphCache, remembered_digest
 from d3fgraph.model.event_model import EventModel
-from d3fgraph.model.model_file import ModelSpec, read_model_file, read_model_text
 from d3fgraph.query import Row, Term, run_query
-from d3fgraph.resources import ontology_resource, shipped_model_files
+from d3fgraph.resources import shipped_model_files
 from d3fgraph.techniques import parse_technique_id
 
 if TYPE_CHECKING:
+    from pandas import DataFrame
     from rdflib import Graph
 
+    from d3fgraph.drafting import Drafter
+    from d3fgraph.export import ExportFormat
     from d3fgraph.loaders.ocsf_model import OcsfSchema
+    from d3fgraph.owl_view import OwlView
+    from d3fgraph.search import TechniqueMatch, TechniqueSummary
     from d3fgraph.sources import DataPaths
 
 __all__ = ["KnowledgeGraph", "package_version"]
@@ -41,22 +40,33 @@ logger = logging.getLogger(__name__)
 
 
 def package_version() -> str:
-    """Return the installed version of d3fgraph."""
-    try:
-        return version("d3fgraph")
-    except PackageNotFoundError:
-        return "0+unknown"
+    """Return the version of d3fgraph, which is part of every cache key."""
+    return VERSION
 
 
 class KnowledgeGraph:
     """D3FEND, OCSF and the project's models in one SPARQL store, with typed lookups."""
 
-    def __init__(self, store: Store, ocsf: OcsfSchema, data: DataPaths | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        ocsf: OcsfSchema | None = None,
+        data: DataPaths | None = None,
+        *,
+        cached: CachedGraph | None = None,
+    ) -> None:
+        if ocsf is None and cached is None:
+            msg = "KnowledgeGraph needs the OCSF schema or a cache entry that holds it"
+            raise ValueError(msg)
         self.store = store
-        self.ocsf = ocsf
         self.data = data
+        self._ocsf = ocsf
+        self._cached = cached
+        self._checked_models: dict[str, dict[str, Any]] | None = None
         self._models: dict[str, EventModel] = {}
         self._graph: Graph | None = None
+        self._owl: OwlView | None = None
+        self._drafter: Drafter | None = None
 
     @classmethod
     def load(
@@ -86,16 +96,28 @@ class KnowledgeGraph:
         data = locate_data(
             Path(data_dir) if data_dir else None, download=download, cache_dir=cache_dir
         )
+        from d3fgraph.graph_build import OCSF_FILE, cache_inputs, fill_store
+
         if not use_cache:
             store = Store()
-            ocsf_json, _ = _fill_store(store, data)
-            return cls(store, _ocsf_from_json(ocsf_json), data)
+            files, _ = fill_store(store, data)
+            return cls(store, _ocsf_from_json(files[OCSF_FILE]), data)
 
         root = cache_root(cache_dir) / "graphs"
-        key = remembered_digest(root / "inputs.json", _cache_inputs(data), package_version())
+        key = remembered_digest(root / "inputs.json", cache_inputs(data), package_version())
         cache = GraphCache(root)
-        entry = cache.open(key) or cache.build(key, lambda store: _fill_store(store, data))
-        return cls(entry.store, _ocsf_from_json(entry.ocsf_json), data)
+        entry = cache.open(key) or cache.build(key, lambda store: fill_store(store, data))
+        return cls(entry.store, data=data, cached=entry)
+
+    @property
+    def ocsf(self) -> OcsfSchema:
+        """The compiled OCSF schema, read from the cache on first use."""
+        if self._ocsf is None:
+            assert self._cached is not None
+            from d3fgraph.graph_build import OCSF_FILE
+
+            self._ocsf = _ocsf_from_json(self._cached.read(OCSF_FILE))
+        return self._ocsf
 
     @property
     def graph(self) -> Graph:
@@ -126,80 +148,128 @@ class KnowledgeGraph:
         """Return a current D3FEND class by ``d3f:Name``."""
         return find_d3fend_class(self.store, name)
 
+    @property
+    def drafter(self) -> Drafter:
+        """The drafter of models for techniques without a curated one, built on first use."""
+        if self._drafter is None:
+            from d3fgraph.drafting import Drafter
+
+            self._drafter = Drafter.load(self.store, self.ocsf)
+        return self._drafter
+
     def model(self, technique_id: str) -> EventModel:
-        """Return the event model of ``technique_id``.
+        """Return the event model of ``technique_id``: the curated one, else a draft.
 
         Raises:
             InvalidTechniqueIdError: The id is malformed.
             UnknownTechniqueError: D3FEND does not know the technique.
-            NoModelError: The technique is known but has no model, with the reason.
+            NoModelError: The technique is known but has no model, with the reason: it is
+                deprecated, or D3FEND links it to no artifact OCSF observes.
         """
         technique_id = parse_technique_id(technique_id)
         if technique_id in self._models:
             return self._models[technique_id]
+        checked = self._checked().get(technique_id)
+        if checked is not None:
+            self._models[technique_id] = EventModel.from_dict(checked)
+            return self._models[technique_id]
 
         info = self.technique(technique_id)
         files = shipped_model_files()
-        if technique_id not in files:
-            if info.deprecated:
-                successor = ", ".join(info.successors) or "none named in D3FEND"
-                reason = f"it is deprecated in ATT&CK (successor: {successor})"
-            else:
-                reason = "no curated model exists yet and drafting is not available"
-            raise NoModelError(technique_id, reason)
+        if technique_id in files:
+            from d3fgraph.graph_build import read_shipped
+            from d3fgraph.model.build import build_event_model
 
-        model = build_event_model(_read_shipped(files[technique_id]), self.store, self.ocsf)
+            model = build_event_model(read_shipped(files[technique_id]), self.store, self.ocsf)
+        elif info.deprecated:
+            successor = ", ".join(info.successors) or "none named in D3FEND"
+            reason = f"it is deprecated in ATT&CK (successor: {successor})"
+            raise NoModelError(technique_id, reason)
+        else:
+            model = self.drafter.draft(technique_id)
         self._models[technique_id] = model
         return model
 
+    def _checked(self) -> dict[str, dict[str, Any]]:
+        """The shipped models as the cache build checked them against this same data."""
+        if self._checked_models is None:
+            from d3fgraph.graph_build import MODELS_FILE
+
+            text = self._cached.read(MODELS_FILE) if self._cached else "{}"
+            self._checked_models = json.loads(text)
+        return self._checked_models
+
     def model_from_file(self, path: Path) -> EventModel:
         """Read, check and return the event model in a user's YAML file."""
+        from d3fgraph.model.build import build_event_model
+        from d3fgraph.model.model_file import read_model_file
+
         return build_event_model(read_model_file(path), self.store, self.ocsf)
 
+    def techniques(self, *, include_deprecated: bool = True) -> list[TechniqueSummary]:
+        """Return every ATT&CK technique D3FEND knows, by id; see ``search.list_techniques``."""
+        from d3fgraph.search import list_techniques
 
-def _cache_inputs(data: DataPaths) -> list[tuple[str, bytes | Path]]:
-    inputs: list[tuple[str, bytes | Path]] = [("d3fend", data.d3fend_ttl)]
-    for path in sorted(data.ocsf_root.rglob("*.json")):
-        inputs.append((f"ocsf/{path.relative_to(data.ocsf_root).as_posix()}", path))
-    for folder in ("", "techniques", "queries", "mappings"):
-        resource = ontology_resource(folder) if folder else ontology_resource()
-        if not resource.is_dir():
-            continue
-        for entry in resource.iterdir():
-            if entry.is_file():
-                inputs.append((f"ontologies/{folder}/{entry.name}", entry.read_bytes()))
-    return inputs
+        return list_techniques(self.store, include_deprecated=include_deprecated)
 
+    def find_techniques(
+        self, text: str, *, limit: int = 10, include_deprecated: bool = False
+    ) -> list[TechniqueMatch]:
+        """Return techniques matching an id, name or label, best first.
 
-def _fill_store(store: Store, data: DataPaths) -> tuple[str, dict[str, object]]:
-    from d3fgraph.loaders.ocsf import compile_ocsf
-    from d3fgraph.loaders.ocsf_rdf import OCSF_GRAPH, ocsf_triples
+        Case, hyphens and language tags are ignored, so "dynamic-link library injection"
+        finds T1055.001; ``d3fgraph.search.find_techniques`` explains the ranking.
+        """
+        from d3fgraph.search import find_techniques
 
-    load_d3fend(data.d3fend_ttl, store)
-    ocsf = compile_ocsf(data.ocsf_root)
-    store.extend(Quad(t.subject, t.predicate, t.object, OCSF_GRAPH) for t in ocsf_triples(ocsf))
-    load_project_ontology(store)
+        return find_techniques(self.store, text, limit=limit, include_deprecated=include_deprecated)
 
-    models = 0
-    for technique_id, resource in sorted(shipped_model_files().items()):
-        model = build_event_model(_read_shipped(resource), store, ocsf)
-        store.extend(model_quads(model))
-        models += 1
-        logger.debug("Added the model of %s to the graph", technique_id)
+    def query_df(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term | str] | None = None,
+        *,
+        allow_service: bool = False,
+    ) -> DataFrame:
+        """Run a SELECT query and return a pandas DataFrame; see ``d3fgraph.frames``.
 
-    facts: dict[str, object] = {
-        "ocsf_version": ocsf.version,
-        "models": models,
-        "d3fend_file": str(data.d3fend_ttl),
-        "ocsf_root": str(data.ocsf_root),
-        "pid": os.getpid(),
-    }
-    return json.dumps(ocsf.to_dict()), facts
+        Raises:
+            MissingExtraError: pandas is not installed (``pip install 'd3fgraph[notebook]'``).
+            QueryError: As ``query`` describes, or the query is an ASK query.
+        """
+        from d3fgraph.frames import rows_to_frame
+        from d3fgraph.sparql_text import projection
 
+        rows = self.query(sparql, bindings, allow_service=allow_service)
+        if isinstance(rows, bool):
+            msg = "an ASK query gives a boolean, not a table; use query() for it"
+            raise QueryError(msg)
+        return rows_to_frame(rows, None if rows else projection(sparql) or ())
 
-def _read_shipped(resource: Traversable) -> ModelSpec:
-    text = resource.read_text(encoding="utf-8")
-    return read_model_text(text, f"ontologies/techniques/{resource.name}")
+    def owl(self, *, cache_dir: Path | None = None, use_cache: bool = True) -> OwlView:
+        """Return D3FEND and the project ontology as owlready2 classes; see ``owl_view``.
+
+        The view is built once per graph object and kept in the cache folder when the
+        D3FEND file is known and ``use_cache`` is true.
+        """
+        if self._owl is None:
+            from d3fgraph.owl_view import load_owl_view, owl_cache_key
+            from d3fgraph.sources import cache_root
+
+            cache_file = None
+            if use_cache and self.data is not None:
+                key = owl_cache_key(self.data.d3fend_ttl)
+                cache_file = cache_root(cache_dir) / "owl" / f"owl-{key[:32]}.sqlite3"
+            self._owl = load_owl_view(self.store, cache_file)
+        return self._owl
+
+    def export(self, fmt: ExportFormat | str = "turtle", technique: str | None = None) -> str:
+        """Return the merged graph, or one technique's model, as RDF text; see ``export``."""
+        from d3fgraph.export import export_model, export_store
+
+        if technique is None:
+            return export_store(self.store, fmt)
+        return export_model(self.model(technique), self.store, fmt)
 
 
 def _ocsf_from_json(text: str) -> OcsfSchema:

@@ -57,7 +57,6 @@ def cli_env(data_dir: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) ->
     return data_dir
 
 
-
 @pytest.fixture(scope="session")
 def mermaid_check():
     """Run the real Mermaid parser over files; returns (exit code, output)."""

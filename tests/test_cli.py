@@ -139,7 +139,14 @@ class TestRenderModelErrors:
         ("name", "facts"),
         [
             ("invariance_hyphen.yaml", [":26:", "'attacker-controlled'", "attacker_controlled"]),
-            ("ocsf_path_unknown.yaml", [":25:11:", "'actor.process.file.pathname'", "did you mean 'actor.process.file.path'"]),
+            (
+                "ocsf_path_unknown.yaml",
+                [
+                    ":25:11:",
+                    "'actor.process.file.pathname'",
+                    "did you mean 'actor.process.file.path'",
+                ],
+            ),
             ("ocsf_path_into_scalar.yaml", [":25:11:", "'process.pid.value'", "scalar"]),
             ("d3fend_class_unknown.yaml", [":17:13:", "'d3f:Proces'", "d3f:Process"]),
             ("d3fend_class_deprecated.yaml", [":17:13:", "'d3f:T1002'", "deprecated"]),

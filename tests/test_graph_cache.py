@@ -16,17 +16,17 @@ from d3fgraph.graph_cache import GraphCache, digest_inputs, remembered_digest
 EX = "http://example.org/"
 
 
-def fill_two_triples(store: Store) -> tuple[str, dict[str, object]]:
+def fill_two_triples(store: Store) -> tuple[dict[str, str], dict[str, object]]:
     """Stand in for the real loader: two triples and a tiny OCSF document."""
     for n in range(2):
         store.add(Quad(NamedNode(f"{EX}s{n}"), NamedNode(f"{EX}p"), Literal(str(n))))
-    return json.dumps({"version": "test"}), {"models": 0}
+    return {"ocsf.json": json.dumps({"version": "test"})}, {"models": 0}
 
 
 def build_in_child(root: str, key: str, log: str) -> None:
     """Build the entry from another process, noting each real build in ``log``."""
 
-    def fill(store: Store) -> tuple[str, dict[str, object]]:
+    def fill(store: Store) -> tuple[dict[str, str], dict[str, object]]:
         with Path(log).open("a") as handle:
             handle.write("built\n")
         return fill_two_triples(store)
@@ -63,7 +63,7 @@ class TestGraphCache:
         cache = GraphCache(tmp_path)
         calls = []
 
-        def fill(store: Store) -> tuple[str, dict[str, object]]:
+        def fill(store: Store) -> tuple[dict[str, str], dict[str, object]]:
             calls.append(1)
             return fill_two_triples(store)
 
@@ -73,7 +73,7 @@ class TestGraphCache:
         assert calls == [1]
         assert opened is not None
         assert len(opened.store) == 2
-        assert opened.ocsf_json == '{"version": "test"}'
+        assert opened.read("ocsf.json") == '{"version": "test"}'
 
     def test_damaged_entry_warns_and_is_rebuilt(self, tmp_path):
         """A cache whose store was corrupted is reported, removed and built again."""
@@ -87,6 +87,15 @@ class TestGraphCache:
             rebuilt = cache.open("d" * 64) or cache.build("d" * 64, fill_two_triples)
 
         assert len(rebuilt.store) == 2
+
+    def test_missing_side_file_warns_and_is_rebuilt(self, tmp_path):
+        """An entry that lost one of its files is damaged, not half used."""
+        cache = GraphCache(tmp_path)
+        cache.build("o" * 64, fill_two_triples)
+        (cache.entry("o" * 64) / "ocsf.json").unlink()
+
+        with pytest.warns(D3fgraphWarning, match="lacks ocsf.json"):
+            assert cache.open("o" * 64) is None
 
     def test_truncated_metadata_warns_and_is_rebuilt(self, tmp_path):
         """A half-written meta.json counts as damage, not as a crash."""
@@ -103,7 +112,7 @@ class TestGraphCache:
         """An error while filling the store leaves neither an entry nor a staging folder."""
         cache = GraphCache(tmp_path)
 
-        def broken(store: Store) -> tuple[str, dict[str, object]]:
+        def broken(store: Store) -> tuple[dict[str, str], dict[str, object]]:
             raise RuntimeError("boom")
 
         with pytest.raises(RuntimeError):

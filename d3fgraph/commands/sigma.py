@@ -1,4 +1,4 @@
-"""The ``d3fgraph sigma`` command: a technique's Sigma rules, or the robustness of each."""
+"""The ``d3fgraph sigma`` command: a technique's Sigma rules, their robustness, or their queries."""
 
 from __future__ import annotations
 
@@ -7,14 +7,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from d3fgraph.commands import add_common, emit, load_knowledge
-from d3fgraph.errors import EXIT_OK
+from d3fgraph.errors import EXIT_OK, D3fgraphError
 
 if TYPE_CHECKING:
+    from d3fgraph.detection import DetectionRule, SysmonMapping
     from d3fgraph.model.event_model import EventModel
 
 __all__ = ["register"]
 
 _VARIANTS = ("definitional", "ocsf-native", "sysmon")
+
+
+class BackendOptionError(D3fgraphError, ValueError):
+    """Options that only make sense with ``--backend`` given without it."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -48,10 +53,26 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "or kernel-mode (default: U for OCSF rules, the Sysmon event's own layer for sysmon)"
         ),
     )
-    parser.add_argument(
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument(
         "--score",
         action="store_true",
         help="print each rule's robustness score and its reasons instead of the rule",
+    )
+    shown.add_argument(
+        "--backend",
+        metavar="NAME",
+        help=(
+            "print the rule as a query of an installed pySigma backend, such as splunk, lucene "
+            "or esql; an unknown NAME lists the installed ones"
+        ),
+    )
+    parser.add_argument(
+        "--pipeline",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="with --backend, also apply this installed pySigma pipeline (repeatable)",
     )
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
     parser.set_defaults(handler=_sigma)
@@ -61,6 +82,15 @@ def _sigma(args: argparse.Namespace) -> int:
     from d3fgraph.detection import build_rule, explain_rule, load_sysmon_mapping
     from d3fgraph.render.sigma import render_rule
 
+    if args.pipeline and not args.backend:
+        msg = "--pipeline applies to --backend conversions only; add --backend NAME"
+        raise BackendOptionError(msg)
+    if args.backend:
+        from d3fgraph.evidence import check_plugins
+
+        # Before the slow model load, so a mistyped name is reported at once.
+        check_plugins(args.backend, args.pipeline)
+
     model, tactics = _model_and_tactics(args)
     mapping = load_sysmon_mapping()
     variants = _VARIANTS if args.variant == "all" else (args.variant,)
@@ -68,11 +98,31 @@ def _sigma(args: argparse.Namespace) -> int:
 
     if args.score:
         text = "\n".join(explain_rule(rule) for rule in rules)
+    elif args.backend:
+        text = _queries(args, rules, mapping, tactics)
     else:
         # A YAML stream: pySigma and sigma-check read every document of it as one rule.
         text = "---\n".join(render_rule(rule, tactics) for rule in rules)
     emit(text, args.output)
     return EXIT_OK
+
+
+def _queries(
+    args: argparse.Namespace,
+    rules: list[DetectionRule],
+    mapping: SysmonMapping,
+    tactics: tuple[str, ...],
+) -> str:
+    """Return each rule as the backend's queries, one a line, named by variant when several."""
+    from d3fgraph.evidence import convert_rule
+
+    lines = []
+    for rule in rules:
+        for query in convert_rule(
+            rule, args.backend, mapping, pipelines=args.pipeline, tactics=tactics
+        ):
+            lines.append(query if len(rules) == 1 else f"{rule.variant}: {query}")
+    return "\n".join(lines) + "\n"
 
 
 def _model_and_tactics(args: argparse.Namespace) -> tuple[EventModel, tuple[str, ...]]:

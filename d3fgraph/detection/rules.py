@@ -74,7 +74,9 @@ def build_rule(
     detection = mapping.technique(model.technique.id)
     conditions = _event_conditions(model) + _invariant_conditions(model)
     references = [f"https://d3fend.mitre.org/offensive-technique/attack/{model.technique.id}/"]
-    product, category = "ocsf", model.event.class_name
+    # Extension classes are named like win/registry_value_activity; Sigma categories are
+    # lower_snake_case, so the extension prefix joins the name with an underscore.
+    product, category = "ocsf", model.event.class_name.replace("/", "_")
     source_name = f"OCSF {model.event.class_caption}"
     telemetry = DEFAULT_OCSF_LAYER
 

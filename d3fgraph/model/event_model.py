@@ -8,6 +8,7 @@ them without looking anything up again.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +51,10 @@ class TechniqueRef:
             "d3fend_label": self.d3fend_label,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TechniqueRef:
+        return cls(data["id"], data["name"], data["parent"], data["d3fend_label"])
+
 
 @dataclass(frozen=True, slots=True)
 class Primitive:
@@ -63,7 +68,8 @@ class Primitive:
     @property
     def summary(self) -> str:
         """The primitive as the card's heading writes it: ``Process Write ProcessSegment``."""
-        return f"{_bare(self.actor)} {self.action.capitalize()} {_bare(self.target)}"
+        action = self.action[:1].upper() + self.action[1:]
+        return f"{_bare(self.actor)} {action} {_bare(self.target)}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -72,6 +78,10 @@ class Primitive:
             "target": self.target,
             "description": self.description,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Primitive:
+        return cls(data["actor"], data["action"], data["target"], data["description"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +108,16 @@ class OcsfEventRef:
             "activity_caption": self.activity_caption,
             "type_uid": self.type_uid,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> OcsfEventRef:
+        return cls(
+            data["class_name"],
+            data["class_caption"],
+            data["class_uid"],
+            data["activity_id"],
+            data["activity_caption"],
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +148,18 @@ class Entity:
             "requires": list(self.requires),
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Entity:
+        return cls(
+            id=data["id"],
+            name=data["name"],
+            ocsf_path=data["ocsf_path"],
+            d3fend_class=data["d3fend_class"],
+            role=Role(data["role"]),
+            native=data["native"],
+            requires=tuple(data["requires"]),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Relation:
@@ -145,6 +177,10 @@ class Relation:
             "label": self.label,
             "d3fend_property": self.d3fend_property,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Relation:
+        return cls(data["source"], data["target"], data["label"], data["d3fend_property"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +210,20 @@ class ObservedField:
             "ocsf_type": self.ocsf_type,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ObservedField:
+        return cls(
+            path=data["path"],
+            entity=data["entity"],
+            invariance=InvarianceClass(data["invariance"]),
+            rationale=data["rationale"],
+            value=data["value"],
+            core_to=data["core_to"],
+            native=data["native"],
+            requires=tuple(data["requires"]),
+            ocsf_type=data["ocsf_type"],
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class CuratedCountermeasure:
@@ -193,6 +243,16 @@ class CuratedCountermeasure:
             "property": self.property,
             "reason": self.reason,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CuratedCountermeasure:
+        return cls(
+            entity=data["entity"],
+            technique=data["technique"],
+            property=data["property"],
+            reason=data["reason"],
+            artifact=data["artifact"],
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +298,25 @@ class EventModel:
             "notes": list(self.notes),
             "source": self.source,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> EventModel:
+        """Rebuild a model written by ``to_dict``, as the graph cache stores checked models."""
+        return cls(
+            technique=TechniqueRef.from_dict(data["technique"]),
+            primitive=Primitive.from_dict(data["primitive"]),
+            event=OcsfEventRef.from_dict(data["event"]),
+            entities=tuple(Entity.from_dict(e) for e in data["entities"]),
+            relations=tuple(Relation.from_dict(r) for r in data["relations"]),
+            fields=tuple(ObservedField.from_dict(f) for f in data["fields"]),
+            status=ModelStatus(data["status"]),
+            countermeasures=tuple(
+                CuratedCountermeasure.from_dict(c) for c in data["countermeasures"]
+            ),
+            notes=tuple(data["notes"]),
+            source=data["source"],
+            guidance=dict(data["guidance"]),
+        )
 
 
 def _bare(curie: str) -> str:

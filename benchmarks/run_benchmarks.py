@@ -1,0 +1,222 @@
+"""Time d3fgraph's commands against a plain rdflib parse of D3FEND, and write the table.
+
+Run from the repository root, with the data folder named as the tests name it:
+
+    D3FGRAPH_DATA_DIR=/path/to/data python benchmarks/run_benchmarks.py
+
+Each whole-process figure is the median of several runs of a fresh process; peak memory is
+the largest resident set of that process, read from the operating system's accounting of the
+finished child. The table is printed and written to docs/performance.md with the machine's
+description, and each target from the performance issue is marked met or missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+# A child's resource use is only visible once it has been waited for, so each measured run is
+# wrapped in a small Python process that runs the command and reports its own children's peak.
+_WRAPPER = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+wall = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": wall, "rss_kb": usage.ru_maxrss, "code": code}))
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    name: str
+    median_s: float
+    min_s: float
+    max_s: float
+    peak_mb: float
+    runs: int
+    note: str = ""
+
+
+def measure(
+    name: str,
+    command: Sequence[str],
+    runs: int,
+    env: dict[str, str],
+    before_each: object = None,
+) -> Result:
+    walls, peaks = [], []
+    for _ in range(runs):
+        if callable(before_each):
+            before_each()
+        out = subprocess.run(
+            [sys.executable, "-c", _WRAPPER, *command],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        record = json.loads(out.stdout)
+        if record["code"] != 0:
+            msg = f"{name}: {' '.join(command)} exited with {record['code']}"
+            raise SystemExit(msg)
+        walls.append(record["wall"])
+        peaks.append(record["rss_kb"] / 1024)
+    return Result(name, statistics.median(walls), min(walls), max(walls), max(peaks), runs)
+
+
+def query_timings(env: dict[str, str], repeats: int) -> list[Result]:
+    """Time each saved query inside one process, after one warm-up run of each."""
+    script = f"""
+import json, statistics, time
+import d3fgraph
+from d3fgraph.query import list_saved_queries, load_saved_query, run_query
+kg = d3fgraph.load()
+out = {{}}
+for name in list_saved_queries():
+    query = load_saved_query(name)
+    bindings = {{p: "T1055.001" for p in query.parameters if p == "technique"}}
+    if set(query.parameters) - set(bindings):
+        continue
+    run_query(kg.store, query.text, bindings)
+    times = []
+    for _ in range({repeats}):
+        start = time.perf_counter()
+        run_query(kg.store, query.text, bindings)
+        times.append(time.perf_counter() - start)
+    out[name] = [statistics.median(times), min(times), max(times)]
+print(json.dumps(out))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    )
+    return [
+        Result(f"(d) query {name}", med, lo, hi, 0.0, repeats)
+        for name, (med, lo, hi) in json.loads(out.stdout).items()
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs of each command (default 5)")
+    parser.add_argument("--output", type=Path, default=REPO / "docs" / "performance.md")
+    args = parser.parse_args(argv)
+
+    data_dir = os.environ.get("D3FGRAPH_DATA_DIR")
+    if not data_dir:
+        raise SystemExit("set D3FGRAPH_DATA_DIR to the folder holding d3fend/ and ocsf-schema/")
+    d3fend = next(p for p in sorted((Path(data_dir) / "d3fend").glob("d3fend*.ttl")))
+    work = Path(tempfile.mkdtemp(prefix="d3fgraph-bench-"))
+    env = {**os.environ, "D3FGRAPH_CACHE_DIR": str(work / "warm")}
+    cold_env = {**env, "D3FGRAPH_CACHE_DIR": str(work / "cold")}
+    render = [str(BIN / "render-model"), "T1055.001"]
+
+    results = [
+        measure(
+            "(a) baseline: rdflib parses D3FEND",
+            [sys.executable, "-c", f"import rdflib; rdflib.Graph().parse({str(d3fend)!r})"],
+            args.runs,
+            env,
+        ),
+        measure(
+            "(b) render-model T1055.001, no cache",
+            render,
+            args.runs,
+            cold_env,
+            before_each=lambda: shutil.rmtree(work / "cold", ignore_errors=True),
+        ),
+    ]
+    subprocess.run(render, env=env, capture_output=True, check=True)
+    results.append(measure("(c) render-model T1055.001, warm cache", render, args.runs, env))
+    results.extend(query_timings(env, repeats=20))
+    if shutil.which("render-all", path=str(BIN)) or _has_command("render-all"):
+        out_dir = work / "all"
+        results.append(
+            measure(
+                "(e) render-all, every technique",
+                [str(BIN / "d3fgraph"), "render-all", str(out_dir)],
+                max(1, args.runs // 2),
+                env,
+                before_each=lambda: shutil.rmtree(out_dir, ignore_errors=True),
+            )
+        )
+
+    text = report(results)
+    print(text)
+    args.output.write_text(text, encoding="utf-8")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def _has_command(name: str) -> bool:
+    out = subprocess.run(
+        [str(BIN / "d3fgraph"), name, "--help"], capture_output=True, text=True, check=False
+    )
+    return out.returncode == 0
+
+
+def report(results: list[Result]) -> str:
+    baseline = results[0].median_s
+    by_name = {r.name[:3]: r for r in results}
+    checks = [
+        ("(c) warm render-model at most 0.25 x (a)", by_name["(c)"].median_s <= 0.25 * baseline),
+        ("(b) first run at most 1.0 x (a)", by_name["(b)"].median_s <= baseline),
+    ]
+    queries = [r for r in results if r.name.startswith("(d)")]
+    checks.append(("(d) every saved query under 50 ms", all(r.median_s < 0.05 for r in queries)))
+    if "(e)" in by_name:
+        checks.append(("(e) render-all under 30 s", by_name["(e)"].median_s < 30))
+    checks.append(
+        ("peak memory of every command under 300 MB", all(r.peak_mb < 300 for r in results))
+    )
+
+    lines = [
+        "# Performance",
+        "",
+        "Measured by `benchmarks/run_benchmarks.py`; rerun it from the repository root with",
+        "",
+        "```sh",
+        "D3FGRAPH_DATA_DIR=/path/to/data python benchmarks/run_benchmarks.py",
+        "```",
+        "",
+        f"Run on {datetime.now(UTC):%Y-%m-%d}: {platform.platform()}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}. Whole-process times are "
+        "medians of fresh processes; query times are medians inside one process.",
+        "",
+        "| measurement | median | min | max | ratio to (a) | peak memory | runs |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        peak = f"{r.peak_mb:.0f} MB" if r.peak_mb else "n/a (in-process)"
+        lines.append(
+            f"| {r.name} | {_ms(r.median_s)} | {_ms(r.min_s)} | {_ms(r.max_s)} | "
+            f"{r.median_s / baseline:.2f} | {peak} | {r.runs} |"
+        )
+    lines += ["", "## Targets", "", "| target | result |", "| --- | --- |"]
+    lines += [f"| {name} | {'met' if ok else 'missed'} |" for name, ok in checks]
+    if "(e)" not in by_name:
+        lines += ["| (e) render-all under 30 s | not measured: no render-all command yet |"]
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""The ``d3fgraph techniques`` command: list the ATT&CK techniques D3FEND knows, or search them."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from d3fgraph.commands import add_common, emit, load_knowledge
+from d3fgraph.errors import EXIT_OK
+
+__all__ = ["register"]
+
+_COLUMNS = ("id", "label", "deprecated", "parent")
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``techniques`` to the ``d3fgraph`` command family."""
+    parser = commands.add_parser(
+        "techniques",
+        help="list ATT&CK techniques, or find them by id, name or label",
+        description=(
+            "List every ATT&CK technique in D3FEND with its label, whether it is deprecated "
+            "and its parent; given a text, list those whose id, name or label match it, best "
+            "match first. Case, hyphens and language tags are ignored."
+        ),
+    )
+    add_common(parser, suppress=True)
+    parser.add_argument("text", nargs="?", metavar="TEXT", help="an id, name or label to find")
+    parser.add_argument(
+        "--limit", type=int, default=10, metavar="N", help="matches to show (default: 10)"
+    )
+    parser.add_argument(
+        "--include-deprecated",
+        action="store_true",
+        help="also match deprecated techniques by label (ids always match)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="output format (default: table)",
+    )
+    parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
+    parser.set_defaults(handler=_techniques)
+
+
+def _techniques(args: argparse.Namespace) -> int:
+    knowledge = load_knowledge(args)
+    if args.text is None:
+        records = [
+            _record(t.id, t.label, t.deprecated, t.parent)
+            for t in knowledge.techniques(include_deprecated=True)
+        ]
+        columns: Sequence[str] = _COLUMNS
+    else:
+        matches = knowledge.find_techniques(
+            args.text, limit=args.limit, include_deprecated=args.include_deprecated
+        )
+        records = [
+            {
+                "id": m.technique.id,
+                "label": m.technique.label,
+                "deprecated": "true" if m.technique.deprecated else "false",
+                "match": m.kind.value,
+                "score": f"{m.score:.3f}",
+            }
+            for m in matches
+        ]
+        columns = ("id", "label", "deprecated", "match", "score")
+    emit(_render(records, columns, args.format), args.output)
+    return EXIT_OK
+
+
+def _record(technique_id: str, label: str, deprecated: bool, parent: str | None) -> dict[str, str]:
+    return {
+        "id": technique_id,
+        "label": label,
+        "deprecated": "true" if deprecated else "false",
+        "parent": parent or "",
+    }
+
+
+def _render(records: list[dict[str, str]], columns: Sequence[str], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+        return buffer.getvalue()
+    table = [list(columns), *[[r[c] for c in columns] for r in records]]
+    widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in table
+    ]
+    lines.append(f"({len(records)} techniques)")
+    return "\n".join(lines) + "\n"
