@@ -80,25 +80,26 @@ def measure(
 
 
 def query_timings(env: dict[str, str], repeats: int) -> list[Result]:
-    """Time each saved query inside one process, after one warm-up run of each."""
+    """Time each saved query inside one process, with the bindings bench_queries.py uses."""
     script = f"""
-import json, statistics, time
-import d3fgraph
-from d3fgraph.query import list_saved_queries, load_saved_query, run_query
-kg = d3fgraph.load()
-out = {{}}
-for name in list_saved_queries():
-    query = load_saved_query(name)
-    bindings = {{p: "T1055.001" for p in query.parameters if p == "technique"}}
-    if set(query.parameters) - set(bindings):
-        continue
-    run_query(kg.store, query.text, bindings)
+import json, statistics, sys, time
+sys.path.insert(0, {str(REPO / "benchmarks")!r})
+from bench_queries import CASES
+from d3fgraph.countermeasures import run_saved_query
+from d3fgraph.countermeasures.terms import iri
+from d3fgraph.knowledge import KnowledgeGraph
+store = KnowledgeGraph.load().store
+out = []
+for name, raw, why in CASES:
+    bindings = {{k: iri(v) if v.startswith("d3f:") else v for k, v in raw.items()}}
+    run_saved_query(store, name, bindings)
     times = []
     for _ in range({repeats}):
         start = time.perf_counter()
-        run_query(kg.store, query.text, bindings)
+        run_saved_query(store, name, bindings)
         times.append(time.perf_counter() - start)
-    out[name] = [statistics.median(times), min(times), max(times)]
+    shown = ", ".join(f"{{k}}={{v}}" for k, v in raw.items())
+    out.append([f"{{name}} ({{shown}})", statistics.median(times), min(times), max(times)])
 print(json.dumps(out))
 """
     out = subprocess.run(
@@ -106,7 +107,7 @@ print(json.dumps(out))
     )
     return [
         Result(f"(d) query {name}", med, lo, hi, 0.0, repeats)
-        for name, (med, lo, hi) in json.loads(out.stdout).items()
+        for name, med, lo, hi in json.loads(out.stdout)
     ]
 
 
@@ -157,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     text = report(results)
     print(text)
-    args.output.write_text(text, encoding="utf-8")
+    write_section(args.output, text)
     shutil.rmtree(work, ignore_errors=True)
     return 0
 
@@ -177,7 +178,13 @@ def report(results: list[Result]) -> str:
         ("(b) first run at most 1.0 x (a)", by_name["(b)"].median_s <= baseline),
     ]
     queries = [r for r in results if r.name.startswith("(d)")]
-    checks.append(("(d) every saved query under 50 ms", all(r.median_s < 0.05 for r in queries)))
+    slow = [r.name for r in queries if r.median_s >= 0.05]
+    checks.append(
+        (
+            "(d) every saved query under 50 ms" + (f" (over: {', '.join(slow)})" if slow else ""),
+            not slow,
+        )
+    )
     if "(e)" in by_name:
         checks.append(("(e) render-all under 30 s", by_name["(e)"].median_s < 30))
     checks.append(
@@ -185,7 +192,7 @@ def report(results: list[Result]) -> str:
     )
 
     lines = [
-        "# Performance",
+        "## Whole commands and saved queries",
         "",
         "Measured by `benchmarks/run_benchmarks.py`; rerun it from the repository root with",
         "",
@@ -212,6 +219,24 @@ def report(results: list[Result]) -> str:
         lines += ["| (e) render-all under 30 s | not measured: no render-all command yet |"]
     lines.append("")
     return "\n".join(lines)
+
+
+START = "<!-- run_benchmarks: start -->"
+END = "<!-- run_benchmarks: end -->"
+
+
+def write_section(path: Path, text: str) -> None:
+    """Put ``text`` between this script's markers, keeping the rest of the file."""
+    section = f"{START}\n{text}{END}\n"
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
+    if START in old and END in old:
+        head, _, rest = old.partition(START)
+        _, _, tail = rest.partition(END)
+        new = head + section + tail.lstrip("\n")
+    else:
+        title, _, body = old.partition("\n")
+        new = f"{title}\n\n{section}\n{body.lstrip()}"
+    path.write_text(new, encoding="utf-8")
 
 
 def _ms(seconds: float) -> str:

@@ -26,12 +26,14 @@ __all__ = ["load_model", "main", "render_model_main"]
 
 #: Modules under ``d3fgraph.commands`` that register further subcommands.
 _COMMAND_MODULES: tuple[str, ...] = (
+    "card",
     "sigma",
     "countermeasures",
     "sparql",
     "coverage",
     "export",
     "techniques",
+    "evidence",
 )
 
 logger = logging.getLogger("d3fgraph")

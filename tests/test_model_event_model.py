@@ -22,3 +22,16 @@ class TestEventModelRoundTrip:
             model = knowledge.model(technique_id)
 
             assert EventModel.from_dict(model.to_dict()) == model, technique_id
+
+
+class TestEventModelInNotebooks:
+    def test_markdown_shows_the_diagram_and_every_entity(self, t1055_001):
+        """Jupyter's Markdown view holds the Mermaid block and one row per entity."""
+        from d3fgraph.render.mermaid import render_mermaid
+
+        shown = t1055_001._repr_markdown_()
+
+        assert f"```mermaid\n{render_mermaid(t1055_001)}```" in shown
+        assert shown.startswith("### Process Injection: DLL Injection (T1055.001)")
+        for entity in t1055_001.entities:
+            assert f"`{entity.ocsf_path}`" in shown

@@ -151,6 +151,9 @@ def _modelled(
     )
 
 
+_EVENT_ONLY = frozenset({"class_uid", "activity_id", "type_uid", "category_uid"})
+
+
 def _best_robustness(model: EventModel, mapping: SysmonMapping) -> Robustness | None:
     from d3fgraph.detection import SigmaVariant, UnsupportedRuleError, build_rule
     from d3fgraph.scoring import score_any
@@ -158,11 +161,19 @@ def _best_robustness(model: EventModel, mapping: SysmonMapping) -> Robustness | 
     scored = {}
     for variant in SigmaVariant:
         try:
-            scored[variant] = build_rule(model, variant, mapping).score
+            rule = build_rule(model, variant, mapping)
         except (UnsupportedRuleError, ValueError) as exc:
             # A variant the mapping cannot express (a Sysmon rule whose every condition the
             # log source implies, for one) has no score; the other variants still count.
             logger.debug("No %s rule for %s: %s", variant, model.technique.id, exc)
+            continue
+        # A rule on the event class and activity alone matches every such event, whatever
+        # technique caused it; its level would say how robust the event is, not the analytic,
+        # so it does not count towards the technique's best score.
+        if all(c.rule_field in _EVENT_ONLY for c in rule.conditions if not c.implied):
+            logger.debug("The %s rule of %s tests the event alone", variant, model.technique.id)
+            continue
+        scored[variant] = rule.score
     if not scored:
         return None
     best = score_any(list(scored.values()))

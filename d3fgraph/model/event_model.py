@@ -284,6 +284,28 @@ class EventModel:
         """Return the fields that belong to one entity, in model order."""
         return tuple(f for f in self.fields if f.entity == entity_id)
 
+    def _repr_markdown_(self) -> str:
+        """Show the model in Jupyter: its diagram, which notebooks draw, and its entities."""
+        from d3fgraph.render.card_markdown_blocks import code, table, text
+        from d3fgraph.render.mermaid import render_mermaid
+
+        rows = [
+            [
+                code(e.ocsf_path),
+                code(e.d3fend_class),
+                text(str(e.role)),
+                ", ".join(code(f.path) for f in self.fields_of(e.id)),
+            ]
+            for e in self.entities
+        ]
+        return (
+            f"### {text(self.technique.name)} ({self.technique.id})\n\n"
+            f"**{text(self.primitive.summary)}**: {text(self.primitive.description)}\n\n"
+            f"```mermaid\n{render_mermaid(self)}```\n\n"
+            + table(["entity", "D3FEND class", "role", "fields"], rows)
+            + "\n"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "technique": self.technique.to_dict(),

@@ -1,0 +1,145 @@
+"""The rule engine: rules as pySigma's SQLite queries, run over events in an in-memory table."""
+
+from __future__ import annotations
+
+import pytest
+
+from d3fgraph.detection import build_rule, load_sysmon_mapping
+from d3fgraph.evidence import EventTable, FunnelStep, RuleConversionError, field_value
+from d3fgraph.evidence.engine import compile_rule
+
+from sigma_support import T1055_TACTICS, t1055_001_model
+
+SYSMON = "Microsoft-Windows-Sysmon/Operational"
+
+
+@pytest.fixture(scope="module")
+def mapping():
+    return load_sysmon_mapping()
+
+
+def compiled(variant: str, mapping):
+    rule = build_rule(t1055_001_model(), variant, mapping)
+    return compile_rule(rule, mapping, T1055_TACTICS)
+
+
+class TestCompileRule:
+    def test_definitional_rule_is_its_selection(self, mapping):
+        """The definitional rule tests the class, the activity and api.operation."""
+        item = compiled("definitional", mapping)
+
+        assert item.query == (
+            "SELECT * FROM logs WHERE class_uid=1007 AND activity_id=4 AND "
+            "`api.operation`='CreateRemoteThread'"
+        )
+        assert item.fields == ("activity_id", "api.operation", "class_uid")
+
+    def test_ocsf_native_rule_keys_on_the_injection_type(self, mapping):
+        """The OCSF-native rule tests injection_type_id 1 instead of api.operation."""
+        item = compiled("ocsf-native", mapping)
+
+        assert item.query == (
+            "SELECT * FROM logs WHERE class_uid=1007 AND activity_id=4 AND injection_type_id=1"
+        )
+        assert item.steps == (
+            ("class_uid", (1007,)),
+            ("activity_id", (4,)),
+            ("injection_type_id", (1,)),
+        )
+
+    def test_sysmon_rule_gains_its_channel_and_event_id(self, mapping):
+        """The Sysmon log source becomes the Sysmon channel and Event ID 8 in the query."""
+        item = compiled("sysmon", mapping)
+
+        assert item.query == (
+            "SELECT * FROM logs WHERE Channel='Microsoft-Windows-Sysmon/Operational' AND "
+            "(EventID=8 AND (StartFunction='LoadLibraryA' OR StartFunction='LoadLibraryW' OR "
+            "StartFunction='LoadLibraryExA' OR StartFunction='LoadLibraryExW'))"
+        )
+        assert item.steps == (
+            ("Channel", (SYSMON,)),
+            ("EventID", (8,)),
+            ("StartFunction", ("LoadLibraryA", "LoadLibraryW", "LoadLibraryExA", "LoadLibraryExW")),
+        )
+
+
+class TestFieldValue:
+    def test_walks_nested_objects(self):
+        """A dotted path walks into nested objects."""
+        assert field_value({"actor": {"process": {"pid": 4}}}, "actor.process.pid") == 4
+
+    def test_finds_keys_that_hold_dots(self):
+        """A key written with dots by an exporter is found as well."""
+        event = {"unmapped": {"winlog.channel": "Security"}, "a.b": 1}
+
+        assert field_value(event, "unmapped.winlog.channel") == "Security"
+        assert field_value(event, "a.b") == 1
+
+    def test_returns_none_when_absent(self):
+        """A path that leads nowhere gives None."""
+        assert field_value({"actor": "text"}, "actor.process") is None
+
+
+class TestEventTable:
+    EVENTS = (
+        {"EventID": 8, "StartFunction": "loadlibrarya", "Channel": SYSMON},
+        {"EventID": "8", "StartFunction": "LoadLibraryW", "Channel": SYSMON},
+        {"EventID": 1, "Image": "a.exe", "Channel": SYSMON},
+        {"EventID": 8, "StartFunction": "-", "Channel": SYSMON, "Flag": True},
+    )
+    FIELDS = ("EventID", "StartFunction", "Channel", "Flag", "api.operation")
+
+    def test_matches_text_without_regard_to_case(self):
+        """Sigma's string matching ignores case, and so do the table's columns."""
+        with EventTable(self.EVENTS, self.FIELDS) as table:
+            found = table.matches("SELECT * FROM logs WHERE StartFunction='LoadLibraryA'")
+
+        assert found == (0,)
+
+    def test_matches_numbers_written_as_text(self):
+        """EventID 8 matches an exporter's "8" as well as its 8."""
+        with EventTable(self.EVENTS, self.FIELDS) as table:
+            found = table.matches("SELECT * FROM logs WHERE EventID=8")
+
+        assert found == (0, 1, 3)
+
+    def test_stores_booleans_as_sigma_words(self):
+        """A JSON true is stored as 'true', which Sigma rules compare against."""
+        with EventTable(self.EVENTS, self.FIELDS) as table:
+            found = table.matches("SELECT * FROM logs WHERE Flag='true'")
+
+        assert found == (3,)
+
+    def test_reports_fields_no_event_holds(self):
+        """A field missing from every event is named, so a silent rule can say why."""
+        with EventTable(self.EVENTS, self.FIELDS) as table:
+            assert table.absent(("EventID", "api.operation")) == ("api.operation",)
+
+    def test_funnel_counts_each_condition_and_what_the_last_saw(self):
+        """Each step counts the events left; an emptying step lists the values it met."""
+        steps = (("EventID", (8,)), ("StartFunction", ("LoadLibraryExA",)))
+
+        with EventTable(self.EVENTS, self.FIELDS) as table:
+            funnel = table.funnel(steps)
+
+        assert funnel == (
+            FunnelStep("EventID", (8,), 3),
+            FunnelStep(
+                "StartFunction",
+                ("LoadLibraryExA",),
+                0,
+                (("-", 1), ("loadlibrarya", 1), ("LoadLibraryW", 1)),
+            ),
+        )
+
+    def test_runs_regular_expressions(self):
+        """Rules with the re modifier get SQLite's REGEXP operator."""
+        with EventTable(self.EVENTS, self.FIELDS) as table:
+            found = table.matches("SELECT * FROM logs WHERE StartFunction REGEXP '^Load.*W$'")
+
+        assert found == (1,)
+
+    def test_reports_a_query_sqlite_rejects(self):
+        """A malformed query is a conversion error naming the query."""
+        with EventTable(self.EVENTS, self.FIELDS) as table, pytest.raises(RuleConversionError):
+            table.matches("SELECT * FROM logs WHERE")
