@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SOURCES = ["d3fgraph", "tests", "benchmarks", "docs", "scripts"]
+SOURCES = ["d3fgraph", "tests", "benchmarks", "docs", "scripts", "examples"]
 
 
 def run_tool(*args: str) -> subprocess.CompletedProcess[str]:
