@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from d3fgraph.commands import add_common, emit, load_knowledge
 from d3fgraph.errors import EXIT_OK, EXIT_USAGE, D3fgraphError, D3fgraphWarning
@@ -49,13 +49,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def render_model_main(argv: Sequence[str] | None = None) -> int:
     """Run the ``render-model`` shortcut, the same as ``d3fgraph render-model``."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="render-model",
         description="Print the Mermaid event-model diagram of an ATT&CK technique.",
     )
     add_common(parser)
     _add_render_model(parser)
     return _run(parser, argv)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line, like every other d3fgraph error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
 def _run(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
@@ -86,7 +93,7 @@ def _run(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="d3fgraph",
         description=(
             "Event models, Sigma rules, robustness scores and countermeasures for ATT&CK "

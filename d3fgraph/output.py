@@ -29,6 +29,10 @@ def write_text_atomically(path: Path, text: str) -> None:
         msg = f"cannot write {path}: {exc.strerror or exc}"
         raise D3fgraphError(msg) from exc
     try:
+        # mkstemp makes the file private; give it the mode a plain open() would have.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()

@@ -41,9 +41,10 @@ __all__ = [
 Term = NamedNode | BlankNode | Literal
 Row = dict[str, Term | None]
 
-_SERVICE: Final = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+_SERVICE: Final = re.compile(r"(?<![?$:\w])SERVICE\b", re.IGNORECASE)
 _UPDATE: Final = re.compile(
-    r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b\s+(DATA|WHERE|GRAPH|SILENT|\{|<)",
+    r"(?<![?$:\w])(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b\s*"
+    r"(DATA|WHERE|GRAPH|SILENT|ALL|DEFAULT|NAMED|\{|<|[A-Za-z][\w-]*:)",
     re.IGNORECASE,
 )
 _STRINGS_COMMENTS_IRIS: Final = re.compile(
@@ -80,9 +81,13 @@ def run_query(
     Raises:
         QueryError: The query does not parse, updates the graph, or uses SERVICE unasked.
     """
-    code = _STRINGS_COMMENTS_IRIS.sub(" ", sparql)
+    # IRIs keep a token of their own, as an update's grammar can hinge on one (LOAD <iri>).
+    code = _STRINGS_COMMENTS_IRIS.sub(lambda m: "<>" if m[0].startswith("<") else " ", sparql)
     if _UPDATE.search(code):
-        msg = "SPARQL updates are refused: d3fgraph queries are read-only (SELECT, ASK, CONSTRUCT)"
+        msg = (
+            "SPARQL updates are refused: d3fgraph queries are read-only "
+            "(SELECT, ASK, CONSTRUCT, DESCRIBE)"
+        )
         raise QueryError(msg)
     if _SERVICE.search(code) and not allow_service:
         msg = (

@@ -138,3 +138,16 @@ class TestSigmaCommandOnRealData:
 
         assert code == 0, output
         assert [line for line in output.splitlines() if line.startswith("  ")] == []
+
+
+class TestEveryVariant:
+    def test_all_writes_what_can_be_written_and_warns_for_the_rest(self, capsys, cli_env):
+        """--variant all prints the rules a model allows and names the one it cannot have."""
+        from d3fgraph.cli import main
+
+        code = main(["sigma", "T1547.001", "--variant", "all"])
+        captured = capsys.readouterr()
+
+        assert code == 0
+        assert captured.out.count("\ntitle: ") + captured.out.startswith("title: ") == 2
+        assert "warning: cannot choose a Sysmon event for T1547.001" in captured.err

@@ -37,7 +37,8 @@ class TestCountermeasuresCommand:
         assert code == 0
         assert out.splitlines()[:4] == [
             "T1055.001  Dynamic-link Library Injection (d3f:T1055.001)",
-            "44 countermeasures (official 27, inferred 15, curated 3).",
+            "44 countermeasure links: 32 defensive techniques "
+            "(official 27, inferred 15, curated 3).",
             "",
             "RESPOND: WHAT TO DO NOW",
         ]

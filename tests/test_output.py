@@ -38,3 +38,15 @@ class TestWriteTextAtomically:
         """Writing into a folder that does not exist says so and how to fix it."""
         with pytest.raises(D3fgraphError, match="does not exist; create it first"):
             write_text_atomically(tmp_path / "nope" / "x.mmd", "x")
+
+    def test_written_file_gets_the_usual_mode(self, tmp_path):
+        """The file is readable as a plain open() would leave it, not private to its owner."""
+        import os
+
+        umask = os.umask(0o022)
+        try:
+            write_text_atomically(tmp_path / "card.md", "x")
+        finally:
+            os.umask(umask)
+
+        assert (tmp_path / "card.md").stat().st_mode & 0o777 == 0o644

@@ -68,3 +68,33 @@ class TestSavedQueries:
         """Asking for a query that is not shipped names those that are."""
         with pytest.raises(QueryError, match="no saved query named 'nope'; saved queries:"):
             load_saved_query("nope")
+
+
+class TestUpdatesAreRefused:
+    @pytest.mark.parametrize(
+        "update",
+        [
+            "DROP ALL",
+            "CLEAR DEFAULT",
+            "LOAD <http://example.org/data.ttl>",
+            "CREATE GRAPH <http://example.org/g>",
+            "WITH <http://example.org/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+            "delete where { ?s ?p ?o }",
+        ],
+    )
+    def test_every_update_form_is_refused(self, store, update):
+        """Each SPARQL 1.1 update form is refused as an update, not as a parse error."""
+        with pytest.raises(QueryError, match="SPARQL updates are refused"):
+            run_query(store, update)
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "SELECT ?load WHERE { ?load ?p ?o }",
+            "SELECT ?s WHERE { ?s <http://example.org/drop> ?add }",
+            "SELECT ?service WHERE { ?service ?p 'SERVICE' }",
+        ],
+    )
+    def test_keywords_as_variable_names_are_not_updates(self, store, query):
+        """Variables and IRIs that spell a keyword leave a query read-only."""
+        assert isinstance(run_query(store, query), list)

@@ -93,8 +93,10 @@ def _sigma(args: argparse.Namespace) -> int:
 
     model, tactics = _model_and_tactics(args)
     mapping = load_sysmon_mapping()
-    variants = _VARIANTS if args.variant == "all" else (args.variant,)
-    rules = [build_rule(model, variant, mapping, layer=args.layer) for variant in variants]
+    if args.variant == "all":
+        rules = _every_rule(model, mapping, args.layer)
+    else:
+        rules = [build_rule(model, args.variant, mapping, layer=args.layer)]
 
     if args.score:
         text = "\n".join(explain_rule(rule) for rule in rules)
@@ -105,6 +107,28 @@ def _sigma(args: argparse.Namespace) -> int:
         text = "---\n".join(render_rule(rule, tactics) for rule in rules)
     emit(text, args.output)
     return EXIT_OK
+
+
+def _every_rule(
+    model: EventModel, mapping: SysmonMapping, layer: str | None
+) -> list[DetectionRule]:
+    """Return each variant that can be written, warning once for each that cannot."""
+    import warnings
+
+    from d3fgraph.detection import UnsupportedRuleError, build_rule
+    from d3fgraph.errors import D3fgraphWarning
+
+    rules, skipped = [], []
+    for variant in _VARIANTS:
+        try:
+            rules.append(build_rule(model, variant, mapping, layer=layer))
+        except UnsupportedRuleError as exc:
+            skipped.append(exc)
+    if not rules:
+        raise skipped[0]
+    for reason in skipped:
+        warnings.warn(f"{reason}; the other variants follow", D3fgraphWarning, stacklevel=2)
+    return rules
 
 
 def _queries(

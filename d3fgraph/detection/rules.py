@@ -100,6 +100,12 @@ def build_rule(
             f"https://schema.ocsf.io/{mapping.ocsf_version}/classes/{model.event.class_name}"
         )
 
+    if all(c.implied for c in conditions):
+        msg = (
+            f"the {variant} rule of {model.technique.id} would have no condition of its own: "
+            f"{source_name} already implies every one, so the log source alone is the rule"
+        )
+        raise UnsupportedRuleError(msg)
     score = score_rule([c.field for c in conditions], layer or telemetry)
     references.extend(detection.references_of(variant))
     return DetectionRule(

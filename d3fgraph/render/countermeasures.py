@@ -93,8 +93,12 @@ def _summary(report: CountermeasureReport) -> str:
     provenance = ", ".join(f"{k} {v}" for k, v in report.counts()["provenance"].items())
     scope = f" in {', '.join(str(t) for t in report.tactics)}" if report.tactics else ""
     count = len(report.countermeasures)
-    noun = "countermeasure" if count == 1 else "countermeasures"
-    return f"{count} {noun}{scope} ({provenance})."
+    techniques = len({item.technique for item in report.countermeasures})
+    links = "link" if count == 1 else "links"
+    kinds = "defensive technique" if techniques == 1 else "defensive techniques"
+    # A link may have two provenances (D3FEND asserts it and the model states it), so the
+    # provenance counts can add up to more than the links.
+    return f"{count} countermeasure {links}{scope}: {techniques} {kinds} ({provenance})."
 
 
 def _by_stance(report: CountermeasureReport) -> list[tuple[Stance, list[Countermeasure]]]:
