@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 _META: Final = "meta.json"
 _STORE: Final = "store"
-_FORMAT: Final = 2
+_FORMAT: Final = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,13 +126,19 @@ class GraphCache:
             return None
         try:
             meta = json.loads((path / _META).read_text(encoding="utf-8"))
+            if not isinstance(meta, dict):
+                msg = "its record is not a JSON object"
+                raise ValueError(msg)
             if meta.get("key") != key or meta.get("format") != _FORMAT:
                 msg = "its key or format does not match"
                 raise ValueError(msg)
-            missing = [n for n in _names(meta.get("files")) if not (path / n).is_file()]
-            if missing:
-                msg = f"it lacks {', '.join(missing)}"
-                raise ValueError(msg)
+            for name, digest in _files(meta.get("files")).items():
+                if not (path / name).is_file():
+                    msg = f"it lacks {name}"
+                    raise ValueError(msg)
+                if hashlib.sha256((path / name).read_bytes()).hexdigest() != digest:
+                    msg = f"{name} differs from what was written"
+                    raise ValueError(msg)
             store = Store.read_only(str(path / _STORE))
             # Counting every triple costs tens of milliseconds; one lookup proves the store
             # opens and holds data, and the record was written after the store was complete.
@@ -195,9 +201,12 @@ class GraphCache:
             store.optimize()
             triples = len(store)
             del store
+            digests = {}
             for name, text in files.items():
-                (staging / name).write_text(text, encoding="utf-8")
-            meta = {"key": key, "format": _FORMAT, "triples": triples, "files": sorted(files)}
+                data = text.encode("utf-8")
+                (staging / name).write_bytes(data)
+                digests[name] = hashlib.sha256(data).hexdigest()
+            meta = {"key": key, "format": _FORMAT, "triples": triples, "files": digests}
             meta.update(facts)
             (staging / _META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
             staging.replace(self.entry(key))
@@ -220,8 +229,10 @@ class GraphCache:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _names(value: object) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(n, str) for n in value):
-        msg = "its record does not list its files"
+def _files(value: object) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        msg = "its record does not list its files and their digests"
         raise ValueError(msg)
     return value

@@ -38,6 +38,11 @@ def write_text_atomically(path: Path, text: str) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         Path(staging).replace(path)
+    except OSError as exc:
+        Path(staging).unlink(missing_ok=True)
+        reason = "it is a folder; name a file" if path.is_dir() else exc.strerror or str(exc)
+        msg = f"cannot write {path}: {reason}"
+        raise D3fgraphError(msg) from exc
     except BaseException:
         Path(staging).unlink(missing_ok=True)
         raise

@@ -31,11 +31,13 @@ __all__ = [
     "Row",
     "SavedQuery",
     "Term",
+    "is_update",
     "list_saved_queries",
     "load_saved_query",
     "run_query",
     "select",
     "term_text",
+    "uses_service",
 ]
 
 Term = NamedNode | BlankNode | Literal
@@ -81,15 +83,13 @@ def run_query(
     Raises:
         QueryError: The query does not parse, updates the graph, or uses SERVICE unasked.
     """
-    # IRIs keep a token of their own, as an update's grammar can hinge on one (LOAD <iri>).
-    code = _STRINGS_COMMENTS_IRIS.sub(lambda m: "<>" if m[0].startswith("<") else " ", sparql)
-    if _UPDATE.search(code):
+    if is_update(sparql):
         msg = (
             "SPARQL updates are refused: d3fgraph queries are read-only "
             "(SELECT, ASK, CONSTRUCT, DESCRIBE)"
         )
         raise QueryError(msg)
-    if _SERVICE.search(code) and not allow_service:
+    if uses_service(sparql) and not allow_service:
         msg = (
             "the query uses SERVICE, which would contact another SPARQL endpoint; "
             "it is refused unless you allow it (--allow-service, or allow_service=True)"
@@ -130,6 +130,21 @@ def run_query(
         raise QueryError(msg)
     names = [variable.value for variable in result.variables]
     return [{name: solution[name] for name in names} for solution in result]
+
+
+def _code(sparql: str) -> str:
+    # IRIs keep a token of their own, as an update's grammar can hinge on one (LOAD <iri>).
+    return _STRINGS_COMMENTS_IRIS.sub(lambda m: "<>" if m[0].startswith("<") else " ", sparql)
+
+
+def is_update(sparql: str) -> bool:
+    """Return whether ``sparql`` is a SPARQL update rather than a query."""
+    return _UPDATE.search(_code(sparql)) is not None
+
+
+def uses_service(sparql: str) -> bool:
+    """Return whether ``sparql`` has a SERVICE clause, which would reach another endpoint."""
+    return _SERVICE.search(_code(sparql)) is not None
 
 
 def select(

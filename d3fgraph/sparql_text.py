@@ -14,7 +14,7 @@ from typing import Final
 from pyoxigraph import Literal, NamedNode, Store
 
 from d3fgraph.errors import QueryError
-from d3fgraph.query import Term, run_query
+from d3fgraph.query import Term, is_update, run_query, uses_service
 
 __all__ = [
     "check_query",
@@ -34,11 +34,6 @@ _SELECT_END: Final = re.compile(r"(?<![\w:?$])(WHERE|FROM)\b(?!:)|\{", re.IGNORE
 _VARIABLE: Final = re.compile(r"[?$]([A-Za-z_0-9\u00b7\u00c0-\uffff]+)")
 _VARIABLE_NAME: Final = re.compile(r"[A-Za-z_0-9\u00c0-\uffff][A-Za-z_0-9\u00b7\u00c0-\uffff]*")
 _IRI_FORBIDDEN: Final = re.compile(r'[<>"{}|^`\\\x00-\x20]')
-_SERVICE: Final = re.compile(r"\bSERVICE\b", re.IGNORECASE)
-_UPDATE: Final = re.compile(
-    r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b\s+(DATA|WHERE|GRAPH|SILENT|\{|\s)",
-    re.IGNORECASE,
-)
 
 
 def mask(sparql: str) -> str:
@@ -64,9 +59,8 @@ def check_query(
         QueryError: The query does not parse, updates, uses SERVICE unasked, or binds a
             variable that it does not project.
     """
-    masked = mask(sparql)
-    if allow_service and _SERVICE.search(masked):
-        if _UPDATE.search(masked):
+    if allow_service and uses_service(sparql):
+        if is_update(sparql):
             msg = "SPARQL updates are refused: d3fgraph queries are read-only"
             raise QueryError(msg)
         return

@@ -177,3 +177,23 @@ class TestRememberedDigest:
         digest = remembered_digest(tmp_path / "memo.json", [("x", b"1")], "1.0")
 
         assert digest == digest_inputs([("x", b"1")], "1.0")
+
+
+class TestDamagedSideFiles:
+    def test_edited_side_file_warns_and_is_rebuilt(self, tmp_path):
+        """A side file that no longer matches its recorded digest makes the entry damaged."""
+        cache = GraphCache(tmp_path)
+        cache.build("j" * 64, fill_two_triples)
+        (cache.entry("j" * 64) / "ocsf.json").write_text("[]")
+
+        with pytest.warns(D3fgraphWarning, match="ocsf.json differs from what was written"):
+            assert cache.open("j" * 64) is None
+
+    def test_record_that_is_not_an_object_is_damage(self, tmp_path):
+        """A meta.json holding a list is reported and rebuilt, not a crash."""
+        cache = GraphCache(tmp_path)
+        cache.build("l" * 64, fill_two_triples)
+        (cache.entry("l" * 64) / "meta.json").write_text("[]")
+
+        with pytest.warns(D3fgraphWarning, match="not a JSON object"):
+            assert cache.open("l" * 64) is None

@@ -89,6 +89,8 @@ SHAPE_CASES = {
     ),
     "malformed_yaml.yaml": (ModelFileError, "not valid YAML", 3),
     "empty.yaml": (ModelFileError, "the file is empty", None),
+    "alias_self.yaml": (ModelFileError, "anchors and aliases are not allowed", 2),
+    "alias_bomb.yaml": (ModelFileError, "anchors and aliases are not allowed", 2),
 }
 
 

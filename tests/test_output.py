@@ -50,3 +50,10 @@ class TestWriteTextAtomically:
             os.umask(umask)
 
         assert (tmp_path / "card.md").stat().st_mode & 0o777 == 0o644
+
+    def test_folder_as_output_is_a_clear_error(self, tmp_path):
+        """Naming a folder as the output file says so and leaves nothing behind."""
+        with pytest.raises(D3fgraphError, match="it is a folder; name a file"):
+            write_text_atomically(tmp_path, "x")
+
+        assert list(tmp_path.iterdir()) == []

@@ -75,17 +75,28 @@ def load_located_yaml(text: str, path: Path | str) -> Located:
     if len(nodes) > 1:
         msg = "the file holds several YAML documents; put one model in each file"
         raise ModelFileError(msg, location=_location(path, nodes[1].start_mark))
-    return _convert(nodes[0], path)
+    return _convert(nodes[0], path, set())
 
 
-def _convert(node: yaml.Node, path: Path | str) -> Located:
+def _convert(node: yaml.Node, path: Path | str, seen: set[int]) -> Located:
     location = _location(path, node.start_mark)
+
+    # An alias hands back the node of its anchor: refusing a node seen before stops both the
+    # anchor that contains itself and the alias chains that blow up to billions of nodes.
+    if isinstance(node, yaml.CollectionNode):
+        if id(node) in seen:
+            msg = (
+                "this value is repeated through an alias (* of an & anchor); anchors and "
+                "aliases are not allowed in model files, write the value out"
+            )
+            raise ModelFileError(msg, location=location)
+        seen.add(id(node))
 
     if isinstance(node, yaml.MappingNode):
         items: dict[str, Located] = {}
         keys: dict[str, SourceLocation] = {}
         for key_node, value_node in node.value:
-            key = _convert(key_node, path)
+            key = _convert(key_node, path, seen)
             if not isinstance(key.value, str):
                 msg = f"mapping keys must be text, found {key.value!r}"
                 raise ModelFileError(msg, location=key.location)
@@ -93,12 +104,12 @@ def _convert(node: yaml.Node, path: Path | str) -> Located:
                 first = items[key.value].location.line
                 msg = f"key {key.value!r} appears twice in one mapping (first at line {first})"
                 raise ModelFileError(msg, location=key.location)
-            items[key.value] = _convert(value_node, path)
+            items[key.value] = _convert(value_node, path, seen)
             keys[key.value] = key.location
         return Located(items, location, keys)
 
     if isinstance(node, yaml.SequenceNode):
-        return Located([_convert(item, path) for item in node.value], location)
+        return Located([_convert(item, path, seen) for item in node.value], location)
 
     if node.tag not in _SCALAR_TAGS:
         msg = (
