@@ -72,8 +72,9 @@ def measure(
         )
         record = json.loads(out.stdout)
         if record["code"] != 0:
-            msg = f"{name}: {' '.join(command)} exited with {record['code']}"
-            raise SystemExit(msg)
+            # A failing command has no time worth quoting; the table says it failed.
+            note = f"failed: {' '.join(command[-2:])} exited with {record['code']}"
+            return Result(name, float("nan"), float("nan"), float("nan"), 0.0, 0, note)
         walls.append(record["wall"])
         peaks.append(record["rss_kb"] / 1024)
     return Result(name, statistics.median(walls), min(walls), max(walls), max(peaks), runs)
@@ -99,7 +100,8 @@ for name, raw, why in CASES:
         run_saved_query(store, name, bindings)
         times.append(time.perf_counter() - start)
     shown = ", ".join(f"{{k}}={{v}}" for k, v in raw.items())
-    out.append([f"{{name}} ({{shown}})", statistics.median(times), min(times), max(times)])
+    label = f"{{name}} ({{shown}})" if shown else name
+    out.append([label, statistics.median(times), min(times), max(times)])
 print(json.dumps(out))
 """
     out = subprocess.run(
@@ -141,55 +143,69 @@ def main(argv: Sequence[str] | None = None) -> int:
             before_each=lambda: shutil.rmtree(work / "cold", ignore_errors=True),
         ),
     ]
+    stages = build_stages(work / "cold")
     subprocess.run(render, env=env, capture_output=True, check=True)
     results.append(measure("(c) render-model T1055.001, warm cache", render, args.runs, env))
     results.extend(query_timings(env, repeats=20))
-    if shutil.which("render-all", path=str(BIN)) or _has_command("render-all"):
-        out_dir = work / "all"
-        results.append(
-            measure(
-                "(e) render-all, every technique",
-                [str(BIN / "d3fgraph"), "render-all", str(out_dir)],
-                max(1, args.runs // 2),
-                env,
-                before_each=lambda: shutil.rmtree(out_dir, ignore_errors=True),
-            )
+    out_dir = work / "all"
+    results.append(
+        measure(
+            "(e) render-all, every technique",
+            [str(BIN / "d3fgraph"), "render-all", str(out_dir)],
+            max(1, args.runs // 2),
+            env,
+            before_each=lambda: shutil.rmtree(out_dir, ignore_errors=True),
         )
+    )
 
-    text = report(results)
+    text = report(results, stages)
     print(text)
     write_section(args.output, text)
     shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
-def _has_command(name: str) -> bool:
-    out = subprocess.run(
-        [str(BIN / "d3fgraph"), name, "--help"], capture_output=True, text=True, check=False
-    )
-    return out.returncode == 0
+def build_stages(cache_dir: Path) -> dict[str, float]:
+    """Return the seconds each stage of the cache build in ``cache_dir`` took, from its record.
+
+    ``cache_dir`` is the folder ``D3FGRAPH_CACHE_DIR`` named for the build.
+    """
+    for meta_file in sorted(cache_dir.glob("graphs/graph-*/meta.json")):
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        stages = dict(meta.get("build_seconds", {}))
+        stages["store flush and optimise, files"] = meta["write_seconds"] - sum(stages.values())
+        return stages
+    return {}
 
 
-def report(results: list[Result]) -> str:
+def report(results: list[Result], stages: dict[str, float]) -> str:
     baseline = results[0].median_s
     by_name = {r.name[:3]: r for r in results}
+    cold = by_name["(b)"]
+    compile_s = stages.get("ocsf_compile", float("nan"))
     checks = [
-        ("(c) warm render-model at most 0.25 x (a)", by_name["(c)"].median_s <= 0.25 * baseline),
-        ("(b) first run at most 1.0 x (a)", by_name["(b)"].median_s <= baseline),
+        (
+            "(c) warm render-model at most 0.25 x (a)",
+            by_name["(c)"].median_s <= 0.25 * baseline,
+            "",
+        ),
+        (
+            "(b) first run at most 1.0 x (a)",
+            cold.median_s <= baseline,
+            # Why a miss is a miss, in figures this run measured.
+            f"the first run builds the whole cache; compiling the OCSF schema with ocsf-lib "
+            f"alone took {compile_s:.2f} s ({compile_s / baseline:.2f} x (a)); see the stages "
+            "below",
+        ),
     ]
     queries = [r for r in results if r.name.startswith("(d)")]
     slow = [r.name for r in queries if r.median_s >= 0.05]
     checks.append(
-        (
-            "(d) every saved query under 50 ms" + (f" (over: {', '.join(slow)})" if slow else ""),
-            not slow,
-        )
+        ("(d) every saved query under 50 ms", not slow, f"over: {', '.join(slow)}"),
     )
-    if "(e)" in by_name:
-        checks.append(("(e) render-all under 30 s", by_name["(e)"].median_s < 30))
-    checks.append(
-        ("peak memory of every command under 300 MB", all(r.peak_mb < 300 for r in results))
-    )
+    checks.append(("(e) render-all under 30 s", by_name["(e)"].median_s < 30, ""))
+    heavy = [f"{r.name} ({r.peak_mb:.0f} MB)" for r in results if r.peak_mb >= 300]
+    checks.append(("peak memory of every command under 300 MB", not heavy, ", ".join(heavy)))
 
     lines = [
         "## Whole commands and saved queries",
@@ -208,15 +224,29 @@ def report(results: list[Result]) -> str:
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
+        if r.note:
+            lines.append(f"| {r.name} | {r.note} | | | | | |")
+            continue
         peak = f"{r.peak_mb:.0f} MB" if r.peak_mb else "n/a (in-process)"
         lines.append(
             f"| {r.name} | {_ms(r.median_s)} | {_ms(r.min_s)} | {_ms(r.max_s)} | "
             f"{r.median_s / baseline:.2f} | {peak} | {r.runs} |"
         )
     lines += ["", "## Targets", "", "| target | result |", "| --- | --- |"]
-    lines += [f"| {name} | {'met' if ok else 'missed'} |" for name, ok in checks]
-    if "(e)" not in by_name:
-        lines += ["| (e) render-all under 30 s | not measured: no render-all command yet |"]
+    lines += [f"| {name} | {'met' if ok else 'missed: ' + why} |" for name, ok, why in checks]
+    if stages:
+        lines += [
+            "",
+            "## Where the first run goes",
+            "",
+            f"Stages of the last cache build of (b), from the cache entry's `meta.json`; the "
+            f"rest of (b)'s {_ms(cold.median_s)} is start-up, hashing the inputs and "
+            "rendering.",
+            "",
+            "| stage | seconds |",
+            "| --- | ---: |",
+        ]
+        lines += [f"| {name} | {seconds:.2f} |" for name, seconds in stages.items()]
     lines.append("")
     return "\n".join(lines)
 

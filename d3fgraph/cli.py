@@ -16,13 +16,13 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from d3fgraph.commands import add_common, emit, load_knowledge
+from d3fgraph.commands import add_common, emit, load_model
 from d3fgraph.errors import EXIT_OK, EXIT_USAGE, D3fgraphError, D3fgraphWarning
 
 if TYPE_CHECKING:
-    from d3fgraph.model.event_model import EventModel
+    pass
 
-__all__ = ["load_model", "main", "render_model_main"]
+__all__ = ["main", "render_model_main"]
 
 #: Modules under ``d3fgraph.commands`` that register further subcommands.
 _COMMAND_MODULES: tuple[str, ...] = (
@@ -34,6 +34,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "export",
     "techniques",
     "evidence",
+    "render_all",
 )
 
 logger = logging.getLogger("d3fgraph")
@@ -148,25 +149,6 @@ def _render_model(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def load_model(args: argparse.Namespace, target: str) -> EventModel:
-    """Return the model of a technique id or of a model file, as ``target`` names one."""
-    is_file = target.endswith((".yaml", ".yml")) or Path(target).is_file()
-    if is_file:
-        from d3fgraph.model.model_file import read_model_file
-
-        # Shape errors need no ontology: report them before the slow load.
-        read_model_file(Path(target))
-    else:
-        from d3fgraph.techniques import parse_technique_id
-
-        parse_technique_id(target)
-
-    kg = load_knowledge(args)
-    if is_file:
-        return kg.model_from_file(Path(target))
-    return kg.model(target)
-
-
 def _data_info(args: argparse.Namespace) -> int:
     import json
 
@@ -205,9 +187,14 @@ def _data_fetch(args: argparse.Namespace) -> int:
 
 def _data_clear(args: argparse.Namespace) -> int:
     from d3fgraph.graph_cache import GraphCache
+    from d3fgraph.owl_view import clear_owl_cache
     from d3fgraph.sources import cache_root, clear_cache
 
-    removed = [*clear_cache(), *GraphCache(cache_root() / "graphs").clear()]
+    removed = [
+        *clear_cache(),
+        *GraphCache(cache_root() / "graphs").clear(),
+        *clear_owl_cache(cache_root()),
+    ]
     for path in removed:
         sys.stdout.write(f"removed {path}\n")
     if not removed:

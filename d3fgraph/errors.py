@@ -28,6 +28,7 @@ __all__ = [
     "UnknownOcsfActivityError",
     "UnknownOcsfClassError",
     "UnknownTechniqueError",
+    "UsageError",
 ]
 
 EXIT_OK = 0
@@ -213,6 +214,10 @@ class InvalidD3fendClassError(ModelFileError):
         if self.suggestions:
             msg += f"; did you mean {', '.join(self.suggestions)}?"
         super().__init__(msg, location=location)
+
+
+class UsageError(D3fgraphError, ValueError):
+    """Command options or arguments that do not fit together, or a value no option accepts."""
 
 
 class QueryError(D3fgraphError, ValueError):

@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -25,11 +26,13 @@ from pyoxigraph import Store
 
 from d3fgraph.errors import CacheError, D3fgraphWarning
 
-__all__ = ["CachedGraph", "GraphCache", "digest_inputs", "remembered_digest"]
+__all__ = ["DIGEST_MEMO", "CachedGraph", "GraphCache", "digest_inputs", "remembered_digest"]
 
 logger = logging.getLogger(__name__)
 
 _META: Final = "meta.json"
+#: The file under the cache root where ``remembered_digest`` keeps its last answer.
+DIGEST_MEMO: Final = "inputs.json"
 _STORE: Final = "store"
 _FORMAT: Final = 3
 
@@ -194,6 +197,7 @@ class GraphCache:
 
     def _write(self, key: str, fill: Callable[[Store], Filled]) -> None:
         staging = Path(tempfile.mkdtemp(prefix=".graph-building-", dir=self.root))
+        started = time.perf_counter()
         try:
             store = Store(str(staging / _STORE))
             files, facts = fill(store)
@@ -208,6 +212,7 @@ class GraphCache:
                 digests[name] = hashlib.sha256(data).hexdigest()
             meta = {"key": key, "format": _FORMAT, "triples": triples, "files": digests}
             meta.update(facts)
+            meta["write_seconds"] = round(time.perf_counter() - started, 3)
             (staging / _META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
             staging.replace(self.entry(key))
         except BaseException:
@@ -216,17 +221,35 @@ class GraphCache:
         logger.info("Wrote the graph cache %s (%d triples)", self.entry(key), triples)
 
     def clear(self) -> list[Path]:
-        """Remove every cache entry; return the folders removed."""
-        if not self.root.exists():
+        """Remove every entry, every half-built one and the remembered digest.
+
+        Lock files stay, since another process may hold one; they are empty.
+
+        Returns:
+            The paths removed, sorted.
+
+        Raises:
+            CacheError: A path cannot be removed; the message names it.
+        """
+        if not self.root.is_dir():
             return []
-        removed = [p for p in self.root.glob("graph-*") if p.is_dir()]
-        for path in removed:
-            self._remove(path)
+        removed = []
+        for path in sorted(self.root.iterdir()):
+            ours = path.name.startswith(("graph-", ".graph-building-")) and path.is_dir()
+            if ours or path.name == DIGEST_MEMO:
+                self._remove(path)
+                if path.exists():
+                    msg = f"cannot remove {path} from the graph cache; delete it by hand"
+                    raise CacheError(msg)
+                removed.append(path)
         return removed
 
     @staticmethod
     def _remove(path: Path) -> None:
-        shutil.rmtree(path, ignore_errors=True)
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def _files(value: object) -> dict[str, str]:

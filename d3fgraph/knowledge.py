@@ -17,7 +17,7 @@ from pyoxigraph import Store
 from d3fgraph._version import VERSION
 from d3fgraph.d3fend_lookup import D3fendClass, TechniqueInfo, find_d3fend_class, find_technique
 from d3fgraph.errors import NoModelError, QueryError
-from d3fgraph.graph_cache import CachedGraph, GraphCache, remembered_digest
+from d3fgraph.graph_cache import DIGEST_MEMO, CachedGraph, GraphCache, remembered_digest
 from d3fgraph.model.event_model import EventModel
 from d3fgraph.query import Row, Term, run_query
 from d3fgraph.resources import shipped_model_files
@@ -104,7 +104,7 @@ class KnowledgeGraph:
             return cls(store, _ocsf_from_json(files[OCSF_FILE]), data)
 
         root = cache_root(cache_dir) / "graphs"
-        key = remembered_digest(root / "inputs.json", cache_inputs(data), package_version())
+        key = remembered_digest(root / DIGEST_MEMO, cache_inputs(data), package_version())
         cache = GraphCache(root)
         entry = cache.open(key) or cache.build(key, lambda store: fill_store(store, data))
         return cls(entry.store, data=data, cached=entry)
@@ -253,13 +253,12 @@ class KnowledgeGraph:
         D3FEND file is known and ``use_cache`` is true.
         """
         if self._owl is None:
-            from d3fgraph.owl_view import load_owl_view, owl_cache_key
+            from d3fgraph.owl_view import load_owl_view, owl_cache_file
             from d3fgraph.sources import cache_root
 
             cache_file = None
             if use_cache and self.data is not None:
-                key = owl_cache_key(self.data.d3fend_ttl)
-                cache_file = cache_root(cache_dir) / "owl" / f"owl-{key[:32]}.sqlite3"
+                cache_file = owl_cache_file(cache_root(cache_dir), self.data.d3fend_ttl)
             self._owl = load_owl_view(self.store, cache_file)
         return self._owl
 

@@ -26,16 +26,23 @@ from typing import Any, Final
 
 from pyoxigraph import NamedNode, RdfFormat, Store
 
-from d3fgraph.errors import D3fgraphWarning, InvalidD3fendClassError, OntologyLoadError
+from d3fgraph.errors import (
+    CacheError,
+    D3fgraphWarning,
+    InvalidD3fendClassError,
+    OntologyLoadError,
+)
 from d3fgraph.loaders.d3fend import D3FEND_GRAPH
 from d3fgraph.loaders.project import PROJECT_GRAPH
 from d3fgraph.namespaces import D3F, D3G, OWL, RDF
 from d3fgraph.resources import ontology_resource
 
-__all__ = ["OwlView", "load_owl_view", "owl_cache_key"]
+__all__ = ["OwlView", "clear_owl_cache", "load_owl_view", "owl_cache_file", "owl_cache_key"]
 
 logger = logging.getLogger(__name__)
 
+#: The folder, under the cache root, of saved views.
+_OWL_FOLDER: Final = "owl"
 _IMPORTS: Final = f"<{OWL.imports.value}>".encode()
 _TYPE: Final = f"<{RDF.type.value}>".encode()
 _SOURCES: Final = ((D3F.iri, D3FEND_GRAPH), (D3G.iri, PROJECT_GRAPH))
@@ -86,6 +93,37 @@ class OwlView:
     def close(self) -> None:
         """Close the world's SQLite file; the view is unusable afterwards."""
         self.world.close()
+
+
+def owl_cache_file(cache_root: Path, d3fend_file: Path) -> Path:
+    """Return where the saved view built from ``d3fend_file`` lives under ``cache_root``."""
+    return cache_root / _OWL_FOLDER / f"owl-{owl_cache_key(d3fend_file)[:32]}.sqlite3"
+
+
+def clear_owl_cache(cache_root: Path) -> list[Path]:
+    """Remove every saved view under ``cache_root``, and any left half-written.
+
+    Returns:
+        The files removed, sorted.
+
+    Raises:
+        CacheError: A file cannot be removed; the message names it.
+    """
+    folder = cache_root / _OWL_FOLDER
+    if not folder.is_dir():
+        return []
+    removed = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(("owl-", ".owl-")) and path.is_file():
+            try:
+                path.unlink()
+            except OSError as exc:
+                msg = (
+                    f"cannot remove {path} from the cache: {exc.strerror or exc}; delete it by hand"
+                )
+                raise CacheError(msg) from exc
+            removed.append(path)
+    return removed
 
 
 def owl_cache_key(d3fend_file: Path) -> str:

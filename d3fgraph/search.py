@@ -51,6 +51,7 @@ class MatchKind(StrEnum):
     LABEL = "label"
     ID_PREFIX = "id-prefix"
     LABEL_PREFIX = "label-prefix"
+    ACRONYM = "acronym"
     WORDS = "words"
     SOME_WORDS = "some-words"
     FUZZY = "fuzzy"
@@ -61,6 +62,7 @@ _BASE_SCORE: Final = {
     MatchKind.LABEL: 0.95,
     MatchKind.ID_PREFIX: 0.85,
     MatchKind.LABEL_PREFIX: 0.8,
+    MatchKind.ACRONYM: 0.7,
     MatchKind.WORDS: 0.6,
     MatchKind.SOME_WORDS: 0.3,
     MatchKind.FUZZY: 0.0,
@@ -187,6 +189,8 @@ def _match(technique: TechniqueSummary, query: str) -> TechniqueMatch | None:
             kind = MatchKind.LABEL
         elif candidate.startswith(query):
             kind = MatchKind.LABEL_PREFIX
+        elif len(query) >= 3 and query == "".join(word[0] for word in candidate.split()):
+            kind = MatchKind.ACRONYM
         elif query in candidate or _word_coverage(query, candidate) == 1.0:
             kind = MatchKind.WORDS
         elif _word_coverage(query, candidate) > 0:
@@ -215,12 +219,28 @@ def _scored(technique: TechniqueSummary, kind: MatchKind, text: str, query: str)
 
 
 def _word_coverage(query: str, candidate: str) -> float:
-    """Return the share of the query's words (of three letters or more) that begin a word."""
+    """Return the share of the query's words (of three letters or more) found in a name.
+
+    A word is found when it begins a word of the name or is the initials of a run of its
+    words, since analysts write "dll injection" for Dynamic-link Library Injection.
+    """
     words = [word for word in query.split() if len(word) >= 3]
     if not words:
         return 0.0
-    found = sum(any(c.startswith(word) for c in candidate.split()) for word in words)
+    names = candidate.split()
+    initials = _initials(names)
+    found = sum(word in initials or any(n.startswith(word) for n in names) for word in words)
     return found / len(words)
+
+
+def _initials(words: list[str]) -> set[str]:
+    """Return the initials of every run of two to five consecutive words."""
+    heads = [word[0] for word in words]
+    return {
+        "".join(heads[start:end])
+        for start in range(len(heads))
+        for end in range(start + 2, min(start + 5, len(heads)) + 1)
+    }
 
 
 def _ratio(a: str, b: str) -> float:

@@ -9,7 +9,8 @@ from d3fgraph.errors import InvalidTechniqueIdError
 
 __all__ = ["is_technique_id", "parent_id", "parse_technique_id"]
 
-_TECHNIQUE_ID: Final = re.compile(r"T\d{4}(?:\.\d{3})?")
+# [0-9], not \d, which also takes the digits of other scripts, such as Arabic-Indic ones.
+_TECHNIQUE_ID: Final = re.compile(r"T[0-9]{4}(?:\.[0-9]{3})?")
 
 
 def is_technique_id(text: object) -> bool:

@@ -183,14 +183,14 @@ class TestCorrections:
 class TestDraftedAndPartialModels:
     def test_a_drafted_model_says_which_rule_cannot_be_written(self, knowledge):
         """A draft with no Sysmon event mapped still gets a card, with the reasons."""
-        model = knowledge.drafter.draft("T1547.001")
+        model = knowledge.drafter.draft("T1053.005")
 
         card = build_card(knowledge, model)
         sysmon = card.rules[2]
 
         assert card.status == "drafted"
         assert (sysmon.available, sysmon.sigma) == (False, None)
-        assert "cannot choose a Sysmon event for T1547.001" in sysmon.reason
+        assert "cannot choose a Sysmon event for T1053.005" in sysmon.reason
         assert card.detect.fallback is None
         assert "maps no Sysmon event" in card.detect.fallback_reason
 

@@ -75,6 +75,7 @@ class TestRenderModelErrors:
             ("1055.001", ["Malformed technique id '1055.001'"]),
             ("T1055.01", ["Malformed technique id 'T1055.01'"]),
             ("TA0005", ["Malformed technique id 'TA0005'"]),
+            ("T\u0661\u0660\u0665\u0665", ["Malformed technique id 'T\u0661\u0660\u0665\u0665'"]),
         ],
     )
     def test_malformed_id_fails_before_loading(self, capsys, technique, facts, tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from pyoxigraph import RdfFormat, parse
+from pyoxigraph import BlankNode, RdfFormat, parse
 
 from d3fgraph.cli import main
 
@@ -39,10 +39,17 @@ class TestExportCommand:
     def test_prints_json_ld(self, capsys, cli_env):
         """JSON-LD goes to stdout and parses as RDF."""
         code, out, _ = run(capsys, "export", "--technique", "T1055.001", "--format", "jsonld")
+        _, turtle, _ = run(capsys, "export", "--technique", "T1055.001", "--format", "turtle")
 
         assert code == 0
         assert isinstance(json.loads(out), list)
-        assert len(list(parse(out.encode(), format=RdfFormat.JSON_LD))) > 50
+        # The same model as the Turtle export, up to blank node names.
+        as_jsonld = list(parse(out.encode(), format=RdfFormat.JSON_LD))
+        as_turtle = list(parse(turtle.encode(), format=RdfFormat.TURTLE))
+        assert len(as_jsonld) == len(as_turtle) > 50
+        assert {t for t in as_jsonld if not _has_blank(t)} == {
+            t for t in as_turtle if not _has_blank(t)
+        }
 
     def test_unknown_technique_exits_1(self, capsys, cli_env):
         """A technique D3FEND lacks is bad input, reported in one line."""
@@ -70,7 +77,7 @@ class TestTechniquesCommand:
         assert out.splitlines() == [
             "id         label                           deprecated  match  score",
             "T1055.001  Dynamic-link Library Injection  false       label  0.999",
-            "(1 techniques)",
+            "(1 technique)",
         ]
 
     def test_listing_as_json_has_every_technique(self, capsys, cli_env):
@@ -86,3 +93,7 @@ class TestTechniquesCommand:
             "deprecated": "false",
             "parent": "T1055",
         } in records
+
+
+def _has_blank(triple) -> bool:
+    return isinstance(triple.subject, BlankNode) or isinstance(triple.object, BlankNode)

@@ -145,9 +145,34 @@ class TestEveryVariant:
         """--variant all prints the rules a model allows and names the one it cannot have."""
         from d3fgraph.cli import main
 
-        code = main(["sigma", "T1547.001", "--variant", "all"])
+        code = main(["sigma", "T1543.003", "--variant", "all"])
         captured = capsys.readouterr()
 
         assert code == 0
         assert captured.out.count("\ntitle: ") + captured.out.startswith("title: ") == 2
-        assert "warning: cannot choose a Sysmon event for T1547.001" in captured.err
+        assert "warning: cannot choose a Sysmon event for T1543.003" in captured.err
+
+    def test_run_keys_get_all_three_rules(self, capsys, cli_env):
+        """T1547.001 prints its three golden rules, the Sysmon one on Event ID 13, unwarned."""
+        code, out, err = run(capsys, "sigma", "T1547.001", "--variant", "all")
+
+        expected = [
+            (GOLDEN / f"sigma-T1547.001-{v}.yml").read_text(encoding="utf-8") for v in VARIANTS
+        ]
+        assert (code, err) == (0, "")
+        assert out == "---\n".join(expected)
+
+    @pytest.mark.slow
+    def test_run_key_rules_pass_sigma_check(self, capsys, cli_env, tmp_path):
+        """Each T1547.001 rule, written to its own file, loads in pySigma with no issue."""
+        files = []
+        for variant in VARIANTS:
+            target = tmp_path / f"t1547_001_{variant}.yml"
+            run(capsys, "sigma", "T1547.001", "--variant", variant, "--output", str(target))
+            files.append(target)
+
+        code, output = run_checker("sigma-check", *files)
+
+        assert code == 0, output
+        assert "3 passed, 0 failed" in output
+        assert [line for line in output.splitlines() if line.startswith("  ")] == []

@@ -10,8 +10,10 @@ from pyoxigraph import NamedNode
 
 from d3fgraph.cli import main
 from d3fgraph.commands.sparql import parse_binding
+from d3fgraph.countermeasures import find_countermeasures
 from d3fgraph.errors import QueryError
 from d3fgraph.namespaces import D3F
+from d3fgraph.render.countermeasures import RENDERERS
 
 GOLDEN = Path(__file__).parent / "golden" / "countermeasures-T1055.001.json"
 
@@ -29,6 +31,26 @@ class TestCountermeasuresCommand:
 
         assert (code, err) == (0, "")
         assert out == GOLDEN.read_text(encoding="utf-8")
+
+    def test_a_model_file_is_joined_like_its_technique(self, capsys, cli_env, tmp_path):
+        """A user's copy of the T1055.001 model gives the golden answer, from the file."""
+        shipped = Path(__file__).parent.parent / "ontologies" / "techniques" / "T1055.001.yaml"
+        copy = tmp_path / "my-dll-injection.yaml"
+        copy.write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
+
+        code, out, err = run(capsys, "countermeasures", str(copy), "--format", "json")
+
+        assert (code, err) == (0, "")
+        assert out == GOLDEN.read_text(encoding="utf-8")
+
+    def test_a_missing_model_file_is_one_line(self, capsys, cli_env, tmp_path):
+        code, out, err = run(capsys, "countermeasures", str(tmp_path / "none.yaml"))
+
+        assert (code, out) == (1, "")
+        assert err == (
+            f"d3fgraph: error: {tmp_path / 'none.yaml'}: cannot read the model file: "
+            "No such file or directory\n"
+        )
 
     def test_table_opens_with_the_summary(self, capsys, cli_env):
         """The table names the technique, counts by provenance and starts with Respond."""
@@ -81,12 +103,15 @@ class TestCountermeasuresCommand:
             "## Notes",
         ]
 
-    def test_empty_answer_is_explained_with_exit_zero(self, capsys, cli_env):
-        """Clipboard Data has an artifact nothing acts on; the answer says so and succeeds."""
-        code, out, err = run(capsys, "countermeasures", "T1115")
+    def test_empty_answer_is_explained(self, knowledge):
+        """D3FEND has nothing acting on the clipboard: joined without a model, the answer says so.
 
-        assert (code, err) == (0, "")
-        assert out == (
+        The command joins T1115's drafted model, whose process and host have countermeasures;
+        the Python API also answers from D3FEND's artifact links alone.
+        """
+        report = find_countermeasures(knowledge.store, "T1115")
+
+        assert RENDERERS["table"](report) == (
             "T1115  Clipboard Data (d3f:T1115)\n"
             "No countermeasures: none of the artifacts of T1115 (d3f:Clipboard) has a "
             "countermeasure in D3FEND: no current defensive technique acts on them or on a "

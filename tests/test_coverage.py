@@ -97,8 +97,8 @@ class TestCountsMatchSparql:
     def test_every_current_technique_is_modelled_or_explained(self, knowledge, report):
         """Modelled and unseen techniques together are all the current ones.
 
-        244 techniques have no artifact link and 50 only links OCSF cannot observe; a curated
-        model of one of them makes it seen.
+        244 techniques have no artifact link, and every artifact link has a row OCSF observes it
+        with; a curated model of an unlinked technique makes it seen.
         """
         totals = report.totals
         drafter = knowledge.drafter
@@ -107,8 +107,8 @@ class TestCountsMatchSparql:
 
         assert totals.modelled + totals.unseen == totals.current
         assert totals.no_artifact_link + kinds[UnseenReason.NO_ARTIFACT_LINK] == 244
-        assert totals.no_ocsf_row + kinds[UnseenReason.NO_OCSF_ROW] == 50
-        assert totals.drafted + totals.curated - sum(kinds.values()) == 385
+        assert totals.no_ocsf_row + kinds[UnseenReason.NO_OCSF_ROW] == 0
+        assert totals.drafted + totals.curated - sum(kinds.values()) == 435
         assert all(row.reason for row in report.unseen())
 
 
@@ -145,12 +145,25 @@ class TestRows:
         )
 
     def test_unseen_rows_give_the_reason(self, report):
-        """Techniques OCSF cannot see say whether no link or no OCSF row is to blame."""
+        """Techniques OCSF cannot see are unlinked ones, and they say so."""
         rows = rows_by_id(report)
 
         assert rows["T1027.003"].status is CoverageStatus.NO_ARTIFACT_LINK
-        assert rows["T1115"].status is CoverageStatus.NO_OCSF_ROW
-        assert "d3f:reads d3f:Clipboard" in (rows["T1115"].reason or "")
+        assert "links neither it, its parent nor its sub-techniques" in (
+            rows["T1027.003"].reason or ""
+        )
+        assert {row.status for row in report.unseen()} == {CoverageStatus.NO_ARTIFACT_LINK}
+
+    def test_every_linked_technique_is_modelled(self, report):
+        """No technique is left for want of an OCSF row; T1115 reads the clipboard."""
+        rows = rows_by_id(report)
+
+        assert not [row.id for row in report.techniques if row.status is CoverageStatus.NO_OCSF_ROW]
+        assert (rows["T1115"].status, rows["T1115"].event_class, rows["T1115"].activity) == (
+            CoverageStatus.DRAFTED,
+            "Module Activity",
+            "Invoke",
+        )
 
 
 class TestFormats:
@@ -173,7 +186,9 @@ class TestFormats:
             f"{totals.unseen} unseen by OCSF ({totals.no_artifact_link} without an artifact link, "
             f"{totals.no_ocsf_row} with no OCSF row for their artifacts)"
         ) in text
-        assert "  T1115  no-ocsf-row: OCSF observes none of its artifact links" in text
+        assert "0 with no OCSF row for their artifacts" in text
+        assert "  T1027.003  no-artifact-link: D3FEND 1.2.0 links neither it" in text
+        assert "no-ocsf-row" not in text
         assert "  T1002  successor: T1560" in text
 
     def test_navigator_layer_is_format_4_5_scored_by_robustness(self, report):
@@ -187,8 +202,9 @@ class TestFormats:
         assert len(entries) == 679
         assert entries["T1055.001"]["score"] == 4
         assert entries["T1055.001"]["comment"].startswith("curated: OCSF Process Activity / Inject")
-        assert "score" not in entries["T1115"]
-        assert entries["T1115"]["comment"].startswith("no-ocsf-row: OCSF observes none")
+        assert "score" not in entries["T1027.003"]
+        assert entries["T1027.003"]["comment"].startswith("no-artifact-link: D3FEND 1.2.0")
+        assert entries["T1115"]["comment"].startswith("drafted: OCSF Module Activity / Invoke")
         assert "T1002" not in entries
 
     def test_navigator_option_writes_the_layer(self, capsys, cli_env, tmp_path):

@@ -9,6 +9,8 @@ from pyoxigraph import RdfFormat, Store
 
 from d3fgraph.detection import (
     TACTIC_TAGS,
+    MatchKind,
+    RuleCondition,
     SigmaVariant,
     UnsupportedRuleError,
     attack_tags,
@@ -19,7 +21,7 @@ from d3fgraph.detection import (
 )
 from d3fgraph.errors import D3fgraphWarning, InvalidTechniqueIdError
 
-from sigma_support import T1055_TACTICS, t1055_001_model
+from sigma_support import RUN_KEY_PATH, T1055_TACTICS, t1055_001_model, t1547_001_model
 
 
 def rule(variant: str, **options):
@@ -144,6 +146,95 @@ class TestBuildRule:
         """An unknown variant lists the three."""
         with pytest.raises(ValueError, match="use one of: definitional, ocsf-native, sysmon"):
             rule("native")
+
+
+class TestRunKeyRules:
+    RUN = "\\Microsoft\\Windows\\CurrentVersion\\Run"
+    RUN_ONCE = "\\Microsoft\\Windows\\CurrentVersion\\RunOnce"
+
+    def build(self, variant: str, mapping=None):
+        return build_rule(t1547_001_model(), variant, mapping or load_sysmon_mapping())
+
+    def without_field_values(self):
+        mapping = load_sysmon_mapping()
+        detection = dataclasses.replace(mapping.technique("T1547.001"), field_values=())
+        return dataclasses.replace(mapping, techniques=(detection,))
+
+    @pytest.mark.parametrize("variant", ["definitional", "ocsf-native"])
+    def test_ocsf_rules_test_how_the_key_path_ends(self, variant):
+        """The model's invariant reg_value.path is tested with the spelt Run key endings."""
+        built = self.build(variant)
+        (path,) = [c for c in built.conditions if c.rule_field == "reg_value.path"]
+
+        assert (path.values, path.match, path.field) == (
+            (self.RUN, self.RUN_ONCE),
+            MatchKind.ENDSWITH,
+            RUN_KEY_PATH,
+        )
+        assert built.selection["reg_value.path|endswith"] == (self.RUN, self.RUN_ONCE)
+
+    def test_sysmon_rule_tests_what_target_object_contains(self):
+        """Event ID 13 implies class and activity; the rule states TargetObject|contains only."""
+        built = self.build("sysmon")
+
+        assert [(c.sigma_key, c.implied) for c in built.conditions] == [
+            ("class_uid", True),
+            ("activity_id", True),
+            ("TargetObject|contains", False),
+        ]
+        assert built.conditions[-1].values == (self.RUN + "\\", self.RUN_ONCE + "\\")
+        assert (built.category, built.short_source_name) == ("registry_set", "Sysmon Event ID 13")
+
+    def test_without_field_values_the_rule_says_it_matches_every_value_set(self):
+        """A rule on class and activity alone says so, and names the field it cannot test."""
+        built = self.build("definitional", self.without_field_values())
+
+        assert built.selection == {"class_uid": (201002,), "activity_id": (2,)}
+        assert built.summary.split(". ")[-2] == (
+            "On class and activity alone it matches every Registry Value Activity event of "
+            "activity Set, whatever its target: the model names no single value for its "
+            "invariant reg_value.path"
+        )
+
+    def test_field_values_refuse_a_field_the_model_does_not_mark_invariant(self):
+        """Spelt values for an attacker-controlled field would lend it the wrong robustness."""
+        mapping = load_sysmon_mapping()
+        detection = mapping.technique("T1547.001")
+        (spelt,) = detection.field_values
+        moved = dataclasses.replace(spelt, path="reg_value.name")
+        edited = dataclasses.replace(
+            mapping, techniques=(dataclasses.replace(detection, field_values=(moved,)),)
+        )
+
+        with pytest.raises(UnsupportedRuleError, match="marks that field attacker_controlled"):
+            self.build("definitional", edited)
+
+    def test_field_values_refuse_a_path_outside_the_model(self):
+        """Spelt values for a path the model lacks are refused, naming the entry to remove."""
+        mapping = load_sysmon_mapping()
+        detection = mapping.technique("T1547.001")
+        (spelt,) = detection.field_values
+        moved = dataclasses.replace(spelt, path="reg_key.path")
+        edited = dataclasses.replace(
+            mapping, techniques=(dataclasses.replace(detection, field_values=(moved,)),)
+        )
+
+        with pytest.raises(UnsupportedRuleError, match=r"reg_key\.path, which is not a field"):
+            self.build("ocsf-native", edited)
+
+    def test_explain_rule_writes_the_match_in_words(self):
+        """The explanation says 'contains one of', not '=' or 'in', for a substring test."""
+        lines = explain_rule(self.build("sysmon")).splitlines()
+
+        assert lines[-3] == (
+            f"  [5] TargetObject contains one of ({self.RUN}\\, {self.RUN_ONCE}\\) "
+            "(OCSF reg_value.path), in the detection"
+        )
+
+    def test_substring_condition_needs_text(self):
+        """A number cannot be matched in part; the condition says why."""
+        with pytest.raises(ValueError, match="needs non-empty text values"):
+            RuleCondition("EventID", (13,), RUN_KEY_PATH, match=MatchKind.CONTAINS)
 
 
 class TestAttackTags:

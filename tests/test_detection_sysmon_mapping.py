@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from d3fgraph.detection import MappingFileError, load_sysmon_mapping, read_sysmon_mapping
+from d3fgraph.detection import (
+    MappingFileError,
+    MatchKind,
+    load_sysmon_mapping,
+    read_sysmon_mapping,
+)
 from d3fgraph.errors import EXIT_DATA
 from d3fgraph.model.vocab import InvarianceClass
 from d3fgraph.scoring import TelemetryLayer
@@ -159,8 +164,69 @@ class TestShippedMapping:
 
     def test_unknown_event_id_lists_the_mapped_ones(self):
         """Asking for an unmapped event id names those the file maps."""
-        with pytest.raises(LookupError, match="mapped ids: 1, 8, 10"):
+        with pytest.raises(LookupError, match="mapped ids: 1, 8, 10, 11, 13, 14"):
             load_sysmon_mapping().event(7)
+
+    def test_maps_registry_value_set_to_registry_value_activity(self):
+        """Event ID 13 is Registry Value Activity Set, kernel-mode; TargetObject fills the path."""
+        event = load_sysmon_mapping().event(13)
+
+        assert event.constants() == {"class_uid": 201002, "activity_id": 2}
+        assert (event.sigma_category, event.layer) == ("registry_set", TelemetryLayer.KERNEL_MODE)
+        assert [event.sysmon_field(p) for p in ("reg_value.path", "reg_value.data")] == [
+            "TargetObject",
+            "Details",
+        ]
+        assert event.sysmon_field("actor.process.file.path") == "Image"
+
+    def test_maps_key_rename_with_the_old_path_as_the_previous_key(self):
+        """Event ID 14 is Registry Key Activity Rename: TargetObject is the key before it."""
+        event = load_sysmon_mapping().event(14)
+
+        assert event.constants() == {"class_uid": 201001, "activity_id": 5}
+        assert event.layer is TelemetryLayer.USER_MODE
+        assert (event.sysmon_field("prev_reg_key.path"), event.sysmon_field("reg_key.path")) == (
+            "TargetObject",
+            "NewName",
+        )
+
+    def test_maps_file_create_to_file_system_activity(self):
+        """Event ID 11 is File System Activity Create, in the user-mode column."""
+        event = load_sysmon_mapping().event(11)
+
+        assert (event.class_uid, event.activity_id, event.sigma_category) == (1001, 1, "file_event")
+        assert event.sysmon_field("file.path") == "TargetFilename"
+        assert event.sysmon_field("file.created_time") == "CreationUtcTime"
+
+    def test_leaves_out_registry_object_create_and_delete(self):
+        """Event ID 12 reports three OCSF events under one id, so it is not mapped."""
+        with pytest.raises(LookupError, match="Event ID 12 is not mapped"):
+            load_sysmon_mapping().event(12)
+
+    def test_t1547_001_tests_the_run_keys_by_part_of_the_path(self):
+        """The OCSF rules test how the key path ends; the Sysmon one what TargetObject contains."""
+        detection = load_sysmon_mapping().technique("T1547.001")
+        (spelt,) = detection.field_values
+        (narrowing,) = detection.sysmon_conditions
+
+        assert (spelt.path, spelt.match, spelt.values) == (
+            "reg_value.path",
+            MatchKind.ENDSWITH,
+            (
+                "\\Microsoft\\Windows\\CurrentVersion\\Run",
+                "\\Microsoft\\Windows\\CurrentVersion\\RunOnce",
+            ),
+        )
+        assert (detection.sysmon_event, narrowing.path, narrowing.match, narrowing.core_to) == (
+            13,
+            "reg_value.path",
+            MatchKind.CONTAINS,
+            "technique",
+        )
+        assert narrowing.values == (
+            "\\Microsoft\\Windows\\CurrentVersion\\Run\\",
+            "\\Microsoft\\Windows\\CurrentVersion\\RunOnce\\",
+        )
 
     def test_mapped_paths_exist_in_ocsf(self, knowledge):
         """Every OCSF path the file names resolves in its event class of the real schema."""
@@ -191,6 +257,51 @@ class TestReadSysmonMapping:
         assert detection.sysmon_conditions[0].invariance is InvarianceClass.INVARIANT
         assert detection.falsepositives_of("sysmon") == ("Overlay software",)
         assert detection.references_of("sysmon") == ("https://example.org/sysmon",)
+
+    def test_conditions_compare_for_equality_unless_told(self):
+        """A condition without 'match' tests whole values; one with it keeps its match."""
+        text = broken(
+            "values: [LoadLibraryA]\n", "values: [LoadLib]\n          match: startswith\n"
+        )
+
+        plain = read_sysmon_mapping(MINIMAL, "m.yaml").technique("T1055.001")
+        prefixed = read_sysmon_mapping(text, "m.yaml").technique("T1055.001")
+
+        assert plain.native_alternatives[0].match is MatchKind.EQUALS
+        assert prefixed.sysmon_conditions[0].match is MatchKind.STARTSWITH
+
+    def test_reads_field_values(self):
+        """field_values spell an invariant model field: path, match, values, rationale, source."""
+        entry = (
+            "    field_values:\n"
+            "      - path: reg_value.path\n"
+            "        match: endswith\n"
+            "        values: ['\\Run']\n"
+            "        source: doc\n"
+            "        rationale: The key.\n"
+            "    sysmon:\n"
+        )
+        text = broken("    sysmon:\n", entry)
+
+        (spelt,) = read_sysmon_mapping(text, "m.yaml").technique("T1055.001").field_values
+
+        assert (spelt.path, spelt.match, spelt.values, spelt.source) == (
+            "reg_value.path",
+            MatchKind.ENDSWITH,
+            ("\\Run",),
+            "doc",
+        )
+
+    def test_unknown_match_names_its_place_and_the_allowed_ones(self):
+        """One clear error: where the bad value is, and the four values 'match' takes."""
+        text = broken("values: [LoadLibraryA]\n", "values: [LoadLibraryA]\n          match: like\n")
+
+        with pytest.raises(MappingFileError) as caught:
+            read_sysmon_mapping(text, "m.yaml")
+
+        assert str(caught.value).startswith(
+            "m.yaml:44:18: match 'like' is not one of: equals, contains, startswith, endswith"
+        )
 
     @pytest.mark.parametrize(
         ("old", "new", "message"),
@@ -259,6 +370,26 @@ class TestReadSysmonMapping:
                 "    conditions:",
                 "    narrowing:",
                 "unknown key 'narrowing'; keys allowed here: conditions, event_id",
+            ),
+            (
+                "values: [LoadLibraryA]\n",
+                "values: [LoadLibraryA]\n          match: [contains]\n",
+                "match ['contains'] is not one of: equals, contains, startswith, endswith",
+            ),
+            (
+                "values: [1]\n",
+                "values: [1]\n        match: contains\n",
+                "m.yaml:34:18: match contains compares parts of text, so each value must be",
+            ),
+            (
+                "values: [LoadLibraryA]\n",
+                "values: ['']\n          match: endswith\n",
+                "non-empty text, not ''",
+            ),
+            (
+                "values: [LoadLibraryA]\n",
+                "values: [LoadLibraryA]\n          macth: contains\n",
+                "unknown key 'macth'; did you mean 'match'?",
             ),
         ],
     )

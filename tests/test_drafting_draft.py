@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -13,8 +14,9 @@ from d3fgraph.model.vocab import InvarianceClass, ModelStatus, Role
 from d3fgraph.render.mermaid import render_mermaid
 from d3fgraph.resources import shipped_model_files
 
-#: Current techniques D3FEND links to an artifact that a row of the table observes.
-DRAFTED = 385
+#: Current techniques D3FEND links to an artifact that a row of the table observes: all 435
+#: linked ones.
+DRAFTED = 435
 
 
 @pytest.fixture(scope="module")
@@ -225,15 +227,33 @@ class TestNoInventedModels:
         plan = knowledge.drafter.plan("T1027.003")
         assert isinstance(plan, Unseen) and plan.kind is UnseenReason.NO_ARTIFACT_LINK
 
+    def test_every_linked_technique_has_a_row(self, knowledge):
+        """The shipped table observes some link of every linked technique."""
+        drafter = knowledge.drafter
+        kinds = {
+            plan.kind
+            for technique in drafter.index.current()
+            if isinstance(plan := drafter.plan(technique.id), Unseen)
+        }
+
+        assert UnseenReason.NO_OCSF_ROW not in kinds
+
     def test_unobservable_artifact_names_the_links(self, knowledge):
-        """T1115 reads the clipboard, which no OCSF event observes; the reason names the link."""
+        """Without the clipboard's row, no OCSF event observes T1115; the reason names the link."""
+        drafter = knowledge.drafter
+        rows = tuple(row for row in drafter.table.artifacts if row.artifact != "d3f:Clipboard")
+        table = replace(drafter.table, artifacts=rows)
+        trimmed = Drafter(knowledge.store, knowledge.ocsf, drafter.index, table, drafter.defaults)
+
         with pytest.raises(NoModelError) as caught:
-            knowledge.model("T1115")
+            trimmed.draft("T1115")
 
         assert caught.value.reason == (
             "OCSF observes none of its artifact links (d3f:reads d3f:Clipboard): neither the "
             "artifacts nor their ancestors have a row in ontologies/mappings/artifact-ocsf.yaml"
         )
+        plan = trimmed.plan("T1115")
+        assert isinstance(plan, Unseen) and plan.kind is UnseenReason.NO_OCSF_ROW
 
 
 class TestRenderModelCommand:
@@ -248,7 +268,6 @@ class TestRenderModelCommand:
         ("technique", "fact"),
         [
             ("T1027.003", "links neither it, its parent nor its sub-techniques"),
-            ("T1115", "OCSF observes none of its artifact links (d3f:reads d3f:Clipboard)"),
             ("T1002", "successor: T1560"),
         ],
     )

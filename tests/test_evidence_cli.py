@@ -56,8 +56,8 @@ class TestEvidenceCommand:
         assert [
             (r["variant"], r["events_scanned"], r["matched"]) for r in recording["results"]
         ] == [
-            ("definitional", 433, 0),
-            ("ocsf-native", 433, 1),
+            ("definitional", 711, 0),
+            ("ocsf-native", 711, 1),
             ("sysmon", 12200, 1),
         ]
         assert recording["verdict"]["outcome"] == "caught"
@@ -172,7 +172,7 @@ class TestEvidenceCommandErrors:
 
         assert code == 1
         assert err.splitlines()[-1].startswith(
-            f"d3fgraph: error: {path}:1: no line of {path} holds a JSON object"
+            f"d3fgraph: error: {path}:1: no line holds a JSON object"
         )
 
     def test_rejects_a_zip_with_no_json_inside(self, capsys, no_data, tmp_path):

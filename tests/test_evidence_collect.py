@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from d3fgraph.evidence import (
 )
 from d3fgraph.model.event_model import TechniqueRef
 
-from sigma_support import T1055_TACTICS, t1055_001_model
+from sigma_support import T1055_TACTICS, T1547_TACTICS, t1055_001_model, t1547_001_model
 
 FIXTURES = Path(__file__).parent / "data" / "evidence"
 LOG = FIXTURES / "sysmon-injection.jsonl"
@@ -135,7 +136,7 @@ class TestCollectEvidenceEdges:
             ("ocsf-native", False),
             ("sysmon", False),
         ]
-        assert results[1].reason.startswith("not run: api.operation is not native")
+        assert results[1].reason.startswith("cannot be written: api.operation is not native")
 
     def test_judges_a_sibling_sub_technique_as_fired_on_other(self):
         """Metadata naming a sibling sub-technique gives fired-on-other-technique."""
@@ -237,3 +238,49 @@ class TestReadDatasetMetadata:
 
         with pytest.raises(DatasetMetadataError, match="is not YAML"):
             read_dataset_metadata(path)
+
+
+class TestRunKeyEvidence:
+    """T1547.001 on two recorded registry writes: one under a Run key, one beside it."""
+
+    TARGETS = (
+        r"HKU\S-1-5-21-1\Software\Microsoft\Windows\CurrentVersion\Run\Updater",
+        r"HKU\S-1-5-21-1\Software\Microsoft\Windows\CurrentVersion\RunServices\Updater",
+    )
+
+    @pytest.fixture
+    def results(self, tmp_path):
+        lines = [
+            {
+                "Channel": "Microsoft-Windows-Sysmon/Operational",
+                "EventID": 13,
+                "UtcTime": "2024-03-01 10:00:00.250",
+                "Image": r"C:\Windows\System32\reg.exe",
+                "TargetObject": target,
+                "Details": r"C:\Users\Public\updater.exe",
+            }
+            for target in self.TARGETS
+        ]
+        path = tmp_path / "run-keys.jsonl"
+        path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+
+        report = collect_evidence(t1547_001_model(), [read_events(path)], tactics=T1547_TACTICS)
+        return {r.variant: r for r in report.recordings[0].results}
+
+    def test_every_variant_fires_on_the_run_key_write_only(self, results):
+        """The three rules match the value under Run and not the one under RunServices."""
+        assert {v: r.matched for v, r in results.items()} == {
+            "definitional": 1,
+            "ocsf-native": 1,
+            "sysmon": 1,
+        }
+
+    def test_match_names_the_value_written_and_its_data(self, results):
+        """A registry match shows the key and value name, and the data the value holds."""
+        (match,) = results["sysmon"].matches
+
+        assert (match.actor, match.target, match.detail) == (
+            r"C:\Windows\System32\reg.exe",
+            self.TARGETS[0],
+            r"value data C:\Users\Public\updater.exe",
+        )

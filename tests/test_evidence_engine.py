@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from d3fgraph.detection import build_rule, load_sysmon_mapping
-from d3fgraph.evidence import EventTable, FunnelStep, RuleConversionError, field_value
+from d3fgraph.detection import MatchKind, build_rule, load_sysmon_mapping
+from d3fgraph.evidence import (
+    EventTable,
+    FunnelStep,
+    RuleConversionError,
+    SysmonToOcsf,
+    field_value,
+)
 from d3fgraph.evidence.engine import compile_rule
 
-from sigma_support import T1055_TACTICS, t1055_001_model
+from sigma_support import T1055_TACTICS, T1547_TACTICS, t1055_001_model, t1547_001_model
 
 SYSMON = "Microsoft-Windows-Sysmon/Operational"
 
@@ -143,3 +149,69 @@ class TestEventTable:
         """A malformed query is a conversion error naming the query."""
         with EventTable(self.EVENTS, self.FIELDS) as table, pytest.raises(RuleConversionError):
             table.matches("SELECT * FROM logs WHERE")
+
+
+class TestSubstringConditions:
+    """T1547.001's rules test part of the key path; the engine and the funnel honour that."""
+
+    RUN = "\\Microsoft\\Windows\\CurrentVersion\\Run"
+    RUN_ONCE = "\\Microsoft\\Windows\\CurrentVersion\\RunOnce"
+    TARGETS = (
+        r"HKU\S-1-5-21-1\Software\Microsoft\Windows\CurrentVersion\Run\Updater",
+        r"HKU\S-1-5-21-1\Software\Microsoft\Windows\CurrentVersion\RunServices\Updater",
+        r"HKLM\SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\RunOnce\A_1",
+        r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\RunOnceEx\0001",
+    )
+    SETS = tuple({"Channel": SYSMON, "EventID": 13, "TargetObject": t} for t in TARGETS)
+
+    def run(self, variant: str, events, mapping):
+        item = compile_rule(build_rule(t1547_001_model(), variant, mapping), mapping, T1547_TACTICS)
+        with EventTable(events, item.fields) as table:
+            return item, table.matches(item.query), table.funnel(item.steps)
+
+    def test_sysmon_rule_matches_a_value_under_the_run_key_only(self, mapping):
+        """A value under a user's Run key matches; RunServices and RunOnceEx do not."""
+        item, found, funnel = self.run("sysmon", self.SETS, mapping)
+
+        assert "TargetObject LIKE" in item.query
+        assert item.steps[-1] == (
+            "TargetObject",
+            (self.RUN + "\\", self.RUN_ONCE + "\\"),
+            MatchKind.CONTAINS,
+        )
+        assert found == (0, 2)
+        assert funnel[-1] == FunnelStep(
+            "TargetObject", item.steps[-1][1], 2, (), MatchKind.CONTAINS
+        )
+
+    @pytest.mark.parametrize("variant", ["definitional", "ocsf-native"])
+    def test_ocsf_rules_match_the_same_events_once_converted(self, mapping, variant):
+        """Converted to OCSF, the key path ends with the Run key for the same two events."""
+        converter = SysmonToOcsf(mapping)
+        events = [converter.map(raw) for raw in self.SETS]
+
+        _, found, funnel = self.run(variant, events, mapping)
+
+        assert events[0]["reg_value"]["path"].endswith("CurrentVersion\\Run")
+        assert found == (0, 2)
+        assert [step.remaining for step in funnel] == [4, 4, 2]
+
+    def test_funnel_matches_percent_and_underscore_as_themselves(self):
+        """LIKE's own wildcards in a value are escaped, so the funnel agrees with Sigma."""
+        events = ({"Name": "A_1"}, {"Name": "AB1"}, {"Name": "50%"}, {"Name": "50x"})
+        steps = (("Name", ("_1", "0%"), MatchKind.ENDSWITH),)
+
+        with EventTable(events, ("Name",)) as table:
+            (step,) = table.funnel(steps)
+
+        assert (step.remaining, step.match) == (2, MatchKind.ENDSWITH)
+        assert step.to_dict()["match"] == "endswith"
+
+    def test_silent_substring_step_lists_what_the_events_held(self):
+        """A step that leaves nothing shows the values met, like an equality step."""
+        steps = (("TargetObject", ("\\RunOnce\\",), MatchKind.STARTSWITH),)
+
+        with EventTable(self.SETS[:1], ("TargetObject",)) as table:
+            (step,) = table.funnel(steps)
+
+        assert (step.remaining, step.seen) == (0, ((self.SETS[0]["TargetObject"], 1),))

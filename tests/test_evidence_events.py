@@ -113,8 +113,9 @@ class TestReadEventsErrors:
             read_events(path)
 
         assert str(caught.value) == (
-            f"{path}:1: no line of {path} holds a JSON object; the first bad one is "
-            f"{path}:1: not JSON (Expecting property name enclosed in double quotes at column 2)"
+            f"{path}:1: no line holds a JSON object; this first bad line is not JSON (Expecting "
+            "property name enclosed in double quotes at column 2); give a JSON-lines file with "
+            "one event object a line"
         )
 
     def test_rejects_a_zip_without_json(self, tmp_path):

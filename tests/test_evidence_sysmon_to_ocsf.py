@@ -1,4 +1,4 @@
-"""The Sysmon-to-OCSF mapper: Event IDs 1, 8 and 10 as OCSF Process Activity events."""
+"""The Sysmon-to-OCSF mapper: Sysmon events as the OCSF events the mapping file names."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from d3fgraph.detection import load_sysmon_mapping
 from d3fgraph.evidence import SYSMON_CHANNEL, SysmonToOcsf, read_events, sysmon_event_id
 
 FIXTURES = Path(__file__).parent / "data" / "evidence"
+RUN_KEY = r"HKU\S-1-5-21-1\Software\Microsoft\Windows\CurrentVersion\Run"
 
 SYSMON_PRODUCT = {
     "version": "1.8.0",
@@ -50,7 +51,7 @@ class TestSysmonEventId:
 class TestSysmonToOcsf:
     def test_maps_the_ids_of_the_mapping_file(self, mapper):
         """The mapper covers the Sysmon events the mapping file lists."""
-        assert mapper.event_ids == (1, 8, 10)
+        assert mapper.event_ids == (1, 8, 10, 11, 13, 14)
 
     def test_maps_create_remote_thread_to_process_inject(self, mapper, events):
         """Event ID 8 is Inject by remote thread: source to actor, target to process."""
@@ -136,3 +137,74 @@ class TestSysmonToOcsf:
         assert mapped is not None
         assert mapped["unmapped"] == {"SourceProcessId": "n/a"}
         assert "actor" not in mapped
+
+
+class TestRegistryAndFileEvents:
+    def test_value_set_splits_target_object_into_key_and_name(self, mapper):
+        """Event ID 13: the key's path to reg_value.path, the value's name to reg_value.name."""
+        raw = {
+            "Channel": SYSMON_CHANNEL,
+            "EventID": "13",
+            "EventType": "SetValue",
+            "Image": "C:\\Windows\\System32\\reg.exe",
+            "TargetObject": RUN_KEY + "\\Updater",
+            "Details": "C:\\Users\\Public\\updater.exe",
+            "User": "EXAMPLE\\alice",
+        }
+
+        mapped = mapper.map(raw)
+
+        assert mapped is not None
+        assert (mapped["class_uid"], mapped["category_uid"], mapped["type_uid"]) == (
+            201002,
+            1,
+            20100202,
+        )
+        assert mapped["reg_value"] == {
+            "path": RUN_KEY,
+            "name": "Updater",
+            "data": "C:\\Users\\Public\\updater.exe",
+        }
+        assert mapped["actor"]["process"]["user"] == {"domain": "EXAMPLE", "name": "alice"}
+        assert mapped["unmapped"] == {"EventType": "SetValue"}
+
+    def test_key_rename_keeps_the_old_path_as_the_previous_key(self, mapper):
+        """Event ID 14: the old path is prev_reg_key, the new one reg_key; keys get no name."""
+        raw = {
+            "Channel": SYSMON_CHANNEL,
+            "EventID": 14,
+            "TargetObject": "HKLM\\SOFTWARE\\Example\\Old",
+            "NewName": "\\REGISTRY\\MACHINE\\SOFTWARE\\Example\\New",
+        }
+
+        mapped = mapper.map(raw)
+
+        assert mapped is not None
+        assert (mapped["class_uid"], mapped["activity_id"]) == (201001, 5)
+        assert mapped["prev_reg_key"] == {"path": "HKLM\\SOFTWARE\\Example\\Old"}
+        assert mapped["reg_key"] == {"path": "\\REGISTRY\\MACHINE\\SOFTWARE\\Example\\New"}
+
+    def test_file_create_converts_the_creation_time(self, mapper):
+        """Event ID 11: the file's path and name, and its creation time in milliseconds."""
+        raw = {
+            "Channel": SYSMON_CHANNEL,
+            "EventID": 11,
+            "TargetFilename": "C:\\Users\\alice\\Start Menu\\Programs\\Startup\\a.lnk",
+            "CreationUtcTime": "2024-03-01 10:00:00.250",
+        }
+
+        mapped = mapper.map(raw)
+
+        assert mapped is not None
+        assert (mapped["class_uid"], mapped["activity_id"]) == (1001, 1)
+        assert mapped["file"] == {
+            "name": "a.lnk",
+            "path": "C:\\Users\\alice\\Start Menu\\Programs\\Startup\\a.lnk",
+            "created_time": 1709287200250,
+        }
+
+    def test_leaves_registry_object_create_and_delete_out(self, mapper):
+        """Event ID 12 is three OCSF events under one id; none is guessed."""
+        raw = {"Channel": SYSMON_CHANNEL, "EventID": 12, "EventType": "CreateKey"}
+
+        assert mapper.map(raw) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 import zipfile
@@ -12,20 +13,40 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from d3fgraph.detection import load_sysmon_mapping
+from d3fgraph.detection import build_rule, load_sysmon_mapping
 from d3fgraph.errors import D3fgraphWarning
-from d3fgraph.render.sigma import RULE_NAMESPACE, render_sigma, rule_id, sigma_literal
+from d3fgraph.render.sigma import (
+    RULE_NAMESPACE,
+    TITLE_LIMIT,
+    render_sigma,
+    rule_id,
+    rule_title,
+    sigma_literal,
+    title_case,
+)
 
 from checkers import run_checker
-from sigma_support import T1055_TACTICS, t1055_001_model, with_api_operation
+from sigma_support import (
+    T1055_TACTICS,
+    T1547_TACTICS,
+    t1055_001_model,
+    t1547_001_model,
+    with_api_operation,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 VARIANTS = ("definitional", "ocsf-native", "sysmon")
 LOADER_EXPORTS = ["LoadLibraryA", "LoadLibraryW", "LoadLibraryExA", "LoadLibraryExW"]
 
 
-def golden(variant: str) -> Path:
-    return GOLDEN / f"sigma-T1055.001-{variant}.yml"
+RUN_KEYS = [
+    "\\Microsoft\\Windows\\CurrentVersion\\Run",
+    "\\Microsoft\\Windows\\CurrentVersion\\RunOnce",
+]
+
+
+def golden(variant: str, technique: str = "T1055.001") -> Path:
+    return GOLDEN / f"sigma-{technique}-{variant}.yml"
 
 
 def rendered(variant: str, **options) -> dict:
@@ -141,7 +162,7 @@ class TestRenderSigma:
         rule = rendered("sysmon")
 
         assert (str(rule["date"]), rule["author"], rule["status"]) == (
-            "2026-12-03",
+            "2026-12-04",
             "d3fgraph",
             "experimental",
         )
@@ -192,6 +213,72 @@ class TestGoldenRules:
         assert [line for line in output.splitlines() if line.startswith("  ")] == []
 
 
+class TestRunKeyRules:
+    def rendered(self, variant: str) -> dict:
+        return yaml.safe_load(render_sigma(t1547_001_model(), variant, tactics=T1547_TACTICS))
+
+    @pytest.mark.parametrize("variant", VARIANTS)
+    def test_rule_equals_its_golden_file(self, variant):
+        """Each T1547.001 rule is byte for byte its golden file."""
+        text = render_sigma(t1547_001_model(), variant, tactics=T1547_TACTICS)
+
+        assert text == golden(variant, "T1547.001").read_text(encoding="utf-8")
+
+    @pytest.mark.slow
+    def test_golden_rules_pass_sigma_check_with_no_issue(self):
+        """The real pySigma loads the three rules and their modifiers, with no issue."""
+        files = [golden(v, "T1547.001") for v in VARIANTS]
+
+        code, output = run_checker("sigma-check", *files)
+
+        assert code == 0, output
+        assert "3 passed, 0 failed" in output
+        assert [line for line in output.splitlines() if line.startswith("  ")] == []
+
+    @pytest.mark.parametrize("variant", ["definitional", "ocsf-native"])
+    def test_ocsf_rules_test_how_the_key_path_ends(self, variant):
+        """reg_value.path holds the key alone, so the OCSF rules use the endswith modifier."""
+        assert self.rendered(variant)["detection"]["selection"] == {
+            "class_uid": 201002,
+            "activity_id": 2,
+            "reg_value.path|endswith": RUN_KEYS,
+        }
+
+    def test_sysmon_rule_tests_what_target_object_contains(self):
+        """TargetObject holds key and value name, so the Sysmon rule looks for the key inside."""
+        rule = self.rendered("sysmon")
+
+        assert rule["logsource"] == {"product": "windows", "category": "registry_set"}
+        assert rule["detection"]["selection"] == {
+            "TargetObject|contains": [f"{key}\\\\" for key in RUN_KEYS]
+        }
+        assert "robustness 5K" in " ".join(rule["description"].split())
+
+    def test_long_sysmon_title_names_the_event_id_only(self):
+        """With the event's name the title would pass SigmaHQ's limit, so only its id stays."""
+        title = self.rendered("sysmon")["title"]
+
+        assert title.endswith("(T1547.001) - Sysmon Event ID 13")
+        assert len(title) <= TITLE_LIMIT
+
+    def test_modifiers_reach_pysigma_with_the_values_literal(self):
+        """pySigma reads the contains modifier, and the trailing backslash as one backslash."""
+        pysigma = pytest.importorskip("sigma.collection", reason="pySigma is not installed")
+        from sigma.types import SpecialChars
+
+        text = render_sigma(t1547_001_model(), "sysmon", tactics=T1547_TACTICS)
+
+        rule = pysigma.SigmaCollection.from_yaml(text).rules[0]
+        (item,) = rule.detection.detections["selection"].detection_items
+
+        assert (item.field, [m.__name__ for m in item.modifiers]) == (
+            "TargetObject",
+            ["SigmaContainsModifier"],
+        )
+        wildcard = SpecialChars.WILDCARD_MULTI
+        assert [v.s for v in item.value] == [[wildcard, f"{key}\\", wildcard] for key in RUN_KEYS]
+
+
 class TestLiteralRoundTrip:
     @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(value=st.text())
@@ -230,6 +317,25 @@ class TestRealData:
 
         assert (t1055_001.technique, t1055_001.event) == (model.technique, model.event)
         assert t1055_001.fields == model.fields
+
+    def test_hand_built_run_key_model_matches_the_shipped_one(self, knowledge):
+        """The T1547.001 model of the unit tests is the one the real build produces."""
+        shipped, model = knowledge.model("T1547.001"), t1547_001_model()
+
+        assert (shipped.technique, shipped.event) == (model.technique, model.event)
+        assert (shipped.entities, shipped.relations) == (model.entities, model.relations)
+        assert shipped.fields == model.fields
+
+    def test_shipped_run_key_model_renders_the_golden_rules(self, knowledge):
+        """The real T1547.001 model and its D3FEND tactics give exactly the golden rules."""
+        from d3fgraph.detection import find_tactics
+
+        model = knowledge.model("T1547.001")
+        tactics = find_tactics(knowledge.store, "T1547.001")
+
+        texts = [render_sigma(model, v, tactics=tactics) for v in VARIANTS]
+
+        assert texts == [golden(v, "T1547.001").read_text(encoding="utf-8") for v in VARIANTS]
 
     @pytest.mark.parametrize(
         ("dataset", "fired"),
@@ -274,3 +380,49 @@ def matches_field(event: dict, field: str, accepted) -> bool:
     values = accepted if isinstance(accepted, list) else [accepted]
     assert not any("*" in str(v) or "?" in str(v) for v in values)
     return str(event.get(field, "")).lower() in {str(v).lower() for v in values}
+
+
+class TestTitleCase:
+    @pytest.mark.parametrize(
+        ("name", "title"),
+        [
+            ("Masquerading: Space after Filename", "Masquerading: Space After Filename"),
+            ("Boot or Logon Autostart Execution", "Boot or Logon Autostart Execution"),
+            ("Exfiltration Over Alternative Protocol", "Exfiltration Over Alternative Protocol"),
+            ("abuse of rundll32.exe", "Abuse of rundll32.exe"),
+        ],
+    )
+    def test_capitalises_lower_case_words_but_minor_words_and_file_names(self, name, title):
+        """SigmaHQ's title-case convention, applied to ATT&CK's sentence-case names."""
+        assert title_case(name) == title
+
+
+class TestRuleTitle:
+    def title(self, name: str, variant: str) -> str:
+        model = t1055_001_model()
+        model = dataclasses.replace(
+            model, technique=dataclasses.replace(model.technique, name=name)
+        )
+        return rule_title(build_rule(model, variant, load_sysmon_mapping()))
+
+    def test_a_title_within_the_limit_is_whole(self):
+        assert self.title("Process Injection: DLL Injection", "ocsf-native") == (
+            "Process Injection: DLL Injection (T1055.001) - OCSF Native Fields"
+        )
+
+    def test_a_long_title_drops_the_parent_name_then_shortens_the_variant(self):
+        """ATT&CK's longest sub-technique names keep their own name, id and variant."""
+        name = (
+            "Exfiltration Over Alternative Protocol: "
+            "Exfiltration Over Symmetric Encrypted Non-C2 Protocol"
+        )
+
+        assert self.title(name, "ocsf-native") == (
+            "Exfiltration Over Symmetric Encrypted Non-C2 Protocol (T1055.001) - OCSF Native"
+        )
+
+    def test_a_title_longer_than_any_shortening_is_cut_with_an_ellipsis(self):
+        title = self.title("Parent: " + "Very Long Name " * 10, "ocsf-native")
+
+        assert len(title) == TITLE_LIMIT
+        assert title.endswith("\u2026 (T1055.001) - OCSF Native")

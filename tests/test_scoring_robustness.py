@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+from d3fgraph.detection import MappedCondition, MatchKind, build_rule, load_sysmon_mapping
 from d3fgraph.model.event_model import ObservedField
 from d3fgraph.model.model_file import CORE_TO_VALUES
 from d3fgraph.model.vocab import InvarianceClass
@@ -19,7 +20,12 @@ from d3fgraph.scoring import (
     score_rule,
 )
 
-from sigma_support import API_OPERATION, INJECTOR_PATH, TARGET_PID
+from sigma_support import (
+    API_OPERATION,
+    INJECTOR_PATH,
+    TARGET_PID,
+    t1547_001_model,
+)
 
 
 def invariant(path: str, core_to: str | None, rationale: str = "") -> ObservedField:
@@ -221,3 +227,65 @@ class TestRobustnessScore:
 
         with pytest.raises(ValueError, match="level 5 exceeds every field's level"):
             RobustnessScore(RobustnessLevel.TECHNIQUE, TelemetryLayer.KERNEL_MODE, (field,))
+
+
+class TestSubstringConditions:
+    """A condition on part of a field scores as the field: the match changes no level."""
+
+    def rule(self, variant: str):
+        return build_rule(t1547_001_model(), variant, load_sysmon_mapping())
+
+    def test_run_key_rules_score_five_on_the_key_path(self):
+        """The Run keys are the technique, so each variant reaches level 5 in its column."""
+        labels = [self.rule(v).score.label for v in ("definitional", "ocsf-native", "sysmon")]
+
+        assert labels == ["5U", "5U", "5K"]
+
+    def test_key_path_scores_as_an_invariant_core_to_the_technique(self):
+        """The TargetObject|contains condition is scored as OCSF reg_value.path, level 5."""
+        score = self.rule("sysmon").score
+        scored = score.fields[-1]
+
+        assert (scored.path, scored.invariance, scored.level) == (
+            "reg_value.path",
+            InvarianceClass.INVARIANT,
+            RobustnessLevel.TECHNIQUE,
+        )
+        assert scored.reason.startswith("invariant, core to the technique: TargetObject holds")
+        assert "reg_value.path" in [f.path for f in score.weakest]
+
+    def test_part_of_a_value_is_not_shown_as_the_whole(self):
+        """A substring condition carries no single value, so the score never writes 'path = x'."""
+        (spelt,) = [f for f in self.rule("definitional").score.fields if f.path == "reg_value.path"]
+
+        assert spelt.value is None
+        assert "  [5] reg_value.path: invariant, core to the technique" in (
+            self.rule("definitional").score.explain()
+        )
+
+    def test_substring_on_an_attacker_controlled_field_stays_ephemeral(self):
+        """Matching part of the writer's path, which the adversary picks, drops the rule to 1."""
+        mapping = load_sysmon_mapping()
+        detection = mapping.technique("T1547.001")
+        writer = MappedCondition(
+            path="actor.process.file.path",
+            values=("\\Temp\\",),
+            invariance=InvarianceClass.ATTACKER_CONTROLLED,
+            core_to=None,
+            rationale="Droppers often run from a temporary folder.",
+            source="sysmon-13",
+            match=MatchKind.CONTAINS,
+        )
+        conditions = (*detection.sysmon_conditions, writer)
+        edited = dataclasses.replace(
+            mapping,
+            techniques=(dataclasses.replace(detection, sysmon_conditions=conditions),),
+        )
+
+        rule = build_rule(t1547_001_model(), "sysmon", edited)
+
+        assert rule.selection["Image|contains"] == ("\\Temp\\",)
+        assert (rule.score.label, [f.path for f in rule.score.weakest]) == (
+            "1K",
+            ["actor.process.file.path"],
+        )

@@ -120,3 +120,22 @@ class TestOnRealData:
         assert len(techniques) == 823
         assert sum(t.deprecated for t in techniques) == 144
         assert next(t for t in techniques if t.id == "T1055.001").parent == "T1055"
+
+    @pytest.mark.parametrize(
+        ("text", "first", "kind"),
+        [
+            ("dll injection", "T1055.001", MatchKind.WORDS),
+            ("wmi", "T1047", MatchKind.ACRONYM),
+            ("rdp", "T1563.002", MatchKind.LABEL_PREFIX),
+        ],
+    )
+    def test_initials_stand_for_the_words_analysts_shorten(self, knowledge, text, first, kind):
+        """DLL, WMI and RDP find the techniques spelt out in full, ahead of chance matches."""
+        matches = knowledge.find_techniques(text)
+
+        assert (matches[0].technique.id, matches[0].kind) == (first, kind)
+
+    def test_rdp_also_finds_remote_desktop_protocol(self, knowledge):
+        ids = [m.technique.id for m in knowledge.find_techniques("rdp")]
+
+        assert ids == ["T1563.002", "T1021.001"]

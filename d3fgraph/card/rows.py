@@ -147,7 +147,11 @@ class EntityRow:
 
 @dataclass(frozen=True, slots=True)
 class ScoredCondition:
-    """One condition of a rule and the robustness level it contributes."""
+    """One condition of a rule and the robustness level it contributes.
+
+    ``match`` is how the field is compared with ``values``: ``equals``, or the Sigma modifier
+    ``contains``, ``startswith`` or ``endswith``.
+    """
 
     rule_field: str
     ocsf_path: str
@@ -156,12 +160,14 @@ class ScoredCondition:
     invariance: str
     level: int | None
     reason: str
+    match: str = "equals"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "rule_field": self.rule_field,
             "ocsf_path": self.ocsf_path,
             "values": list(self.values),
+            "match": self.match,
             "implied": self.implied,
             "invariance": self.invariance,
             "level": self.level,

@@ -124,6 +124,7 @@ def rule_score(rule: DetectionRule) -> RuleScore:
             rule_field=condition.rule_field,
             ocsf_path=scored.path,
             values=condition.values,
+            match=str(condition.match),
             implied=condition.implied,
             invariance=str(scored.invariance),
             level=None if scored.level is None else int(scored.level),

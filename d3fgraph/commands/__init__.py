@@ -1,7 +1,7 @@
 """Subcommands of ``d3fgraph``, one module each, registered by ``d3fgraph.cli``.
 
-Each module offers ``register(commands, add_common)`` and keeps heavy imports inside its
-handlers, so building the parser stays cheap for every command.
+Each module offers ``register(commands)`` and keeps heavy imports inside its handlers, so
+building the parser stays cheap for every command.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from d3fgraph.output import write_text_atomically
 
 if TYPE_CHECKING:
     from d3fgraph.knowledge import KnowledgeGraph
+    from d3fgraph.model.event_model import EventModel
 
-__all__ = ["add_common", "emit", "load_knowledge"]
+__all__ = ["add_common", "check_target", "emit", "load_knowledge", "load_model", "target_model"]
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +28,41 @@ def load_knowledge(args: argparse.Namespace) -> KnowledgeGraph:
     from d3fgraph.knowledge import KnowledgeGraph
 
     return KnowledgeGraph.load(args.data_dir, use_cache=not args.no_cache)
+
+
+def check_target(target: str) -> Path | None:
+    """Check a technique id or model file named on the command line, before the slow load.
+
+    A name ending in ``.yaml`` or ``.yml``, or naming a file, is a model file: its shape is
+    checked, which needs no ontology. Anything else must be a well-formed ATT&CK id.
+
+    Returns:
+        The model file, or ``None`` when ``target`` is a technique id.
+
+    Raises:
+        ModelFileError: The model file is missing or malformed.
+        InvalidTechniqueIdError: ``target`` is neither a file nor a well-formed id.
+    """
+    if target.endswith((".yaml", ".yml")) or Path(target).is_file():
+        from d3fgraph.model.model_file import read_model_file
+
+        read_model_file(Path(target))
+        return Path(target)
+    from d3fgraph.techniques import parse_technique_id
+
+    parse_technique_id(target)
+    return None
+
+
+def target_model(kg: KnowledgeGraph, target: str, model_file: Path | None) -> EventModel:
+    """Return the model ``check_target`` vouched for: the file's, or the technique's."""
+    return kg.model_from_file(model_file) if model_file else kg.model(target)
+
+
+def load_model(args: argparse.Namespace, target: str) -> EventModel:
+    """Return the model of a technique id or of a model file, as ``target`` names one."""
+    model_file = check_target(target)
+    return target_model(load_knowledge(args), target, model_file)
 
 
 def emit(text: str, output: Path | None) -> None:

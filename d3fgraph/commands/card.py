@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from d3fgraph.commands import add_common, emit, load_knowledge
-from d3fgraph.errors import EXIT_OK, D3fgraphError
+from d3fgraph.commands import add_common, check_target, emit, load_knowledge, target_model
+from d3fgraph.errors import EXIT_OK, UsageError
 
 if TYPE_CHECKING:
     from d3fgraph.evidence import EventLog
@@ -17,10 +17,6 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 _FORMATS = ("markdown", "html", "json")
-
-
-class CardOptionError(D3fgraphError, ValueError):
-    """Options that do not fit together, such as a Mermaid script for a Markdown card."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -95,26 +91,19 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def _card(args: argparse.Namespace) -> int:
     from d3fgraph.card import build_card
-    from d3fgraph.model.model_file import read_model_file
-    from d3fgraph.techniques import parse_technique_id
 
-    # Bad options, ids and model files fail before the slow load of the graph, as in
-    # d3fgraph.cli.load_model; the graph is then loaded once for the model and the card.
+    # Bad options, ids and model files fail before the slow load of the graph, which is
+    # then loaded once for the model and the card.
     mermaid = _mermaid(args)
-    target: str = args.technique
-    is_file = target.endswith((".yaml", ".yml")) or Path(target).is_file()
-    if is_file:
-        read_model_file(Path(target))
-    else:
-        parse_technique_id(target)
+    model_file = check_target(args.technique)
 
     if args.metadata and not args.events:
         msg = "--metadata describes recordings; give them with --events FILE"
-        raise CardOptionError(msg)
+        raise UsageError(msg)
     logs = _read_recordings(args.events)
 
     kg = load_knowledge(args)
-    model = kg.model_from_file(Path(target)) if is_file else kg.model(target)
+    model = target_model(kg, args.technique, model_file)
     evidence = None
     if logs:
         from d3fgraph.detection import find_tactics
@@ -165,7 +154,7 @@ def _mermaid(args: argparse.Namespace) -> MermaidScript:
     ]
     if chosen and args.format != "html":
         msg = f"{chosen[0]} applies to --format html only, not {args.format}"
-        raise CardOptionError(msg)
+        raise UsageError(msg)
     if args.mermaid_js is not None:
         return MermaidScript.from_url(args.mermaid_js)
     if args.mermaid_js_file is not None:

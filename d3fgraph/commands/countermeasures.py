@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from d3fgraph.commands import add_common, emit, load_knowledge
+from d3fgraph.commands import add_common, check_target, emit, load_knowledge, target_model
 from d3fgraph.errors import EXIT_OK
 
 __all__ = ["register"]
@@ -24,7 +24,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         ),
     )
     add_common(parser, suppress=True)
-    parser.add_argument("technique", metavar="TECHNIQUE", help="an ATT&CK id such as T1055.001")
+    parser.add_argument(
+        "technique",
+        metavar="TECHNIQUE",
+        help="an ATT&CK id such as T1055.001, or a model file (.yaml) whose model is joined",
+    )
     parser.add_argument(
         "--format",
         choices=("table", "json", "markdown"),
@@ -52,15 +56,20 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _countermeasures(args: argparse.Namespace) -> int:
-    from d3fgraph.countermeasures import countermeasures_of, parse_tactics
+    from d3fgraph.countermeasures import countermeasures_of, find_countermeasures, parse_tactics
     from d3fgraph.render.countermeasures import RENDERERS
-    from d3fgraph.techniques import parse_technique_id
 
     # Bad input fails before the slow load of the graph.
     tactics = parse_tactics(args.tactic)
-    technique_id = parse_technique_id(args.technique)
+    model_file = check_target(args.technique)
 
     knowledge = load_knowledge(args)
-    report = countermeasures_of(knowledge, technique_id, include_narrower=args.narrower)
+    if model_file is None:
+        report = countermeasures_of(knowledge, args.technique, include_narrower=args.narrower)
+    else:
+        model = target_model(knowledge, args.technique, model_file)
+        report = find_countermeasures(
+            knowledge.store, model.technique.id, model, include_narrower=args.narrower
+        )
     emit(RENDERERS[args.format](report.only(tactics)), args.output)
     return EXIT_OK

@@ -62,7 +62,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def _evidence(args: argparse.Namespace) -> int:
     import json
 
-    from d3fgraph.cli import load_model
+    from d3fgraph.commands import load_model
     from d3fgraph.evidence import collect_evidence, read_dataset_metadata, read_events
     from d3fgraph.render.evidence import render_evidence_markdown, render_evidence_table
 

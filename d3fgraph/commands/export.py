@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from d3fgraph.commands import add_common, emit, load_knowledge
-from d3fgraph.errors import EXIT_OK, QueryError
+from d3fgraph.commands import add_common, check_target, emit, load_knowledge, target_model
+from d3fgraph.errors import EXIT_OK, UsageError
 
 __all__ = ["FORMATS", "register"]
 
@@ -56,14 +56,13 @@ def _export(args: argparse.Namespace) -> int:
     if args.to_endpoint:
         if args.technique or args.output:
             msg = "--to-endpoint sends the whole merged graph; drop --technique and --output"
-            raise QueryError(msg)
+            raise UsageError(msg)
         return _push(args)
 
     if args.technique:
-        from d3fgraph.cli import load_model
-
-        model = load_model(args, args.technique)
+        model_file = check_target(args.technique)
         knowledge = load_knowledge(args)
+        model = target_model(knowledge, args.technique, model_file)
         emit(export_model(model, knowledge.store, args.format), args.output)
         return EXIT_OK
 

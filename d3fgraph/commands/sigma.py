@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from d3fgraph.commands import add_common, emit, load_knowledge
-from d3fgraph.errors import EXIT_OK, D3fgraphError
+from d3fgraph.commands import add_common, check_target, emit, load_knowledge, target_model
+from d3fgraph.errors import EXIT_OK, UsageError
 
 if TYPE_CHECKING:
     from d3fgraph.detection import DetectionRule, SysmonMapping
@@ -16,10 +16,6 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 _VARIANTS = ("definitional", "ocsf-native", "sysmon")
-
-
-class BackendOptionError(D3fgraphError, ValueError):
-    """Options that only make sense with ``--backend`` given without it."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -84,7 +80,7 @@ def _sigma(args: argparse.Namespace) -> int:
 
     if args.pipeline and not args.backend:
         msg = "--pipeline applies to --backend conversions only; add --backend NAME"
-        raise BackendOptionError(msg)
+        raise UsageError(msg)
     if args.backend:
         from d3fgraph.evidence import check_plugins
 
@@ -153,20 +149,12 @@ def _model_and_tactics(args: argparse.Namespace) -> tuple[EventModel, tuple[str,
     """Return the model ``args.technique`` names and its D3FEND tactic classes.
 
     Both come from one knowledge graph, so the graph is opened once; the checks before the
-    load are those of ``d3fgraph.cli.load_model``, so a malformed id or model file is reported
+    load are those of ``check_target``, so a malformed id or model file is reported
     without waiting for the ontologies.
     """
     from d3fgraph.detection import find_tactics
-    from d3fgraph.model.model_file import read_model_file
-    from d3fgraph.techniques import parse_technique_id
 
-    target: str = args.technique
-    is_file = target.endswith((".yaml", ".yml")) or Path(target).is_file()
-    if is_file:
-        read_model_file(Path(target))
-    else:
-        parse_technique_id(target)
-
+    model_file = check_target(args.technique)
     kg = load_knowledge(args)
-    model = kg.model_from_file(Path(target)) if is_file else kg.model(target)
+    model = target_model(kg, args.technique, model_file)
     return model, find_tactics(kg.store, model.technique.id)

@@ -112,7 +112,8 @@ def parse_binding(text: str) -> tuple[str, Term | str]:
     plain string.
 
     Raises:
-        QueryError: The text has no ``=`` or no name before it.
+        QueryError: The text has no ``=`` or no name before it, or the value is written as an
+            IRI but is not a valid one.
     """
     from d3fgraph.countermeasures.terms import iri
     from d3fgraph.namespaces import PREFIXES
@@ -126,18 +127,35 @@ def parse_binding(text: str) -> tuple[str, Term | str]:
     if (value.startswith("<") and value.endswith(">")) or (
         colon and prefix in PREFIXES and not local.startswith("//")
     ):
-        return name, iri(value)
+        try:
+            return name, iri(value)
+        except ValueError as exc:
+            msg = (
+                f"--bind {text!r}: {value!r} is not a valid IRI ({exc}); write <http://…> or "
+                "d3f:Name"
+            )
+            raise QueryError(msg) from exc
     return name, value
 
 
 def render_rows(rows: Sequence[Row], columns: Sequence[str], fmt: str) -> str:
-    """Return query rows as an aligned table, CSV or JSON; IRIs are written as CURIEs."""
+    """Return query rows as an aligned table, CSV or JSON; IRIs are written as CURIEs.
+
+    An unbound cell is empty in a table or CSV, and ``null`` in JSON, where an empty literal
+    is ``""``.
+    """
     from d3fgraph.countermeasures.terms import curie
 
-    cells = [[curie(row.get(column)) for column in columns] for row in rows]
     if fmt == "json":
-        records = [dict(zip(columns, values, strict=True)) for values in cells]
+        records = [
+            {
+                column: None if row.get(column) is None else curie(row.get(column))
+                for column in columns
+            }
+            for row in rows
+        ]
         return json.dumps({"columns": list(columns), "rows": records}, indent=2) + "\n"
+    cells = [[curie(row.get(column)) for column in columns] for row in rows]
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")

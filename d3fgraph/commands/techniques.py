@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from d3fgraph.commands import add_common, emit, load_knowledge
-from d3fgraph.errors import EXIT_OK
+from d3fgraph.errors import EXIT_OK, UsageError
 
 __all__ = ["register"]
 
@@ -31,7 +31,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_common(parser, suppress=True)
     parser.add_argument("text", nargs="?", metavar="TEXT", help="an id, name or label to find")
     parser.add_argument(
-        "--limit", type=int, default=10, metavar="N", help="matches to show (default: 10)"
+        "--limit",
+        type=_positive_int,
+        default=10,
+        metavar="N",
+        help="matches to show, at least 1 (default: 10)",
     )
     parser.add_argument(
         "--include-deprecated",
@@ -48,7 +52,26 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(handler=_techniques)
 
 
+def _positive_int(text: str) -> int:
+    """Return ``--limit``'s value, refusing zero and negatives, which would show nothing."""
+    msg = f"{text!r} is not a whole number of 1 or more"
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(msg) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
 def _techniques(args: argparse.Namespace) -> int:
+    if args.text is not None and not args.text.strip():
+        msg = (
+            "the search text is empty; give an id, name or label such as T1055.001 or "
+            "'process injection', or leave TEXT out to list every technique"
+        )
+        raise UsageError(msg)
+
     knowledge = load_knowledge(args)
     if args.text is None:
         records = [
@@ -98,5 +121,5 @@ def _render(records: list[dict[str, str]], columns: Sequence[str], fmt: str) -> 
     lines = [
         "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in table
     ]
-    lines.append(f"({len(records)} techniques)")
+    lines.append(f"({len(records)} technique{'' if len(records) == 1 else 's'})")
     return "\n".join(lines) + "\n"

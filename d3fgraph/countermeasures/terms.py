@@ -28,7 +28,12 @@ def curie(term: Term | None) -> str:
 
 
 def iri(name: str) -> NamedNode:
-    """Return the IRI a CURIE of a known namespace (or a full IRI in angle brackets) stands for."""
+    """Return the IRI a CURIE of a known namespace (or a full IRI in angle brackets) stands for.
+
+    Raises:
+        ValueError: The text is not a valid IRI once expanded, such as one holding a space or
+            an empty ``<>``; pyoxigraph's message says what is wrong.
+    """
     prefix, sep, local = name.partition(":")
     if sep and prefix in PREFIXES and not local.startswith("//"):
         return NamedNode(PREFIXES[prefix] + local)

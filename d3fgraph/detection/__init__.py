@@ -7,6 +7,7 @@ from d3fgraph.detection._located import MappingFileError
 from d3fgraph.detection.attack_tags import TACTIC_TAGS, attack_tags, find_tactics
 from d3fgraph.detection.mapping_model import (
     FieldMapping,
+    FieldValues,
     MappedCondition,
     SysmonEvent,
     SysmonMapping,
@@ -14,6 +15,7 @@ from d3fgraph.detection.mapping_model import (
 )
 from d3fgraph.detection.rule_model import (
     DetectionRule,
+    MatchKind,
     RuleCondition,
     SigmaVariant,
     UnsupportedRuleError,
@@ -28,8 +30,10 @@ __all__ = [
     "TACTIC_TAGS",
     "DetectionRule",
     "FieldMapping",
+    "FieldValues",
     "MappedCondition",
     "MappingFileError",
+    "MatchKind",
     "RuleCondition",
     "SigmaVariant",
     "SysmonEvent",

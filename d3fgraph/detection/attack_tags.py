@@ -42,14 +42,16 @@ TACTIC_TAGS: Final[dict[str, str]] = {
     "d3f:ImpactTechnique": "attack.impact",
 }
 
-# A tactic class is an ancestor that D3FEND says enables an ATT&CK tactic (TA0005 and so on,
-# each a subclass of d3f:OffensiveTactic; OffensiveTechnique itself enables only the abstract
-# d3f:OffensiveTactic, hence the one-or-more path). The source ontology states "enables" as an
-# OWL restriction, the released one also as a direct triple; both are matched.
+# A tactic class is a proper ancestor that D3FEND says enables an ATT&CK tactic (TA0005 and so
+# on, each a subclass of d3f:OffensiveTactic; OffensiveTechnique itself enables only the
+# abstract d3f:OffensiveTactic, hence the one-or-more path to it). Some techniques, such as
+# T1068, state d3f:enables themselves, so the technique is left out of its own ancestors. The
+# source ontology states "enables" as an OWL restriction, the released one also as a direct
+# triple; both are matched.
 _TACTICS_QUERY: Final = """
 SELECT DISTINCT ?id ?tactic WHERE {
   ?technique d3f:attack-id ?id .
-  ?technique rdfs:subClassOf* ?tactic .
+  ?technique rdfs:subClassOf+ ?tactic .
   {
     ?tactic rdfs:subClassOf ?restriction .
     ?restriction owl:onProperty d3f:enables ; owl:someValuesFrom ?goal .

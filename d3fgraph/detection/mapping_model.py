@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from d3fgraph.detection.rule_model import MatchKind
 from d3fgraph.model.vocab import InvarianceClass
 from d3fgraph.scoring import TelemetryLayer
 
 __all__ = [
     "FieldMapping",
+    "FieldValues",
     "MappedCondition",
     "SysmonEvent",
     "SysmonMapping",
@@ -61,7 +63,8 @@ class SysmonEvent:
 class MappedCondition:
     """A rule condition on an OCSF path, with what it is core to and the source of the claim.
 
-    ``replaces`` names the non-native path a native alternative stands in for.
+    ``replaces`` names the non-native path a native alternative stands in for; ``match`` says
+    whether the values are whole values or parts of the field's text.
     """
 
     path: str
@@ -71,6 +74,22 @@ class MappedCondition:
     rationale: str
     source: str
     replaces: str | None = None
+    match: MatchKind = MatchKind.EQUALS
+
+
+@dataclass(frozen=True, slots=True)
+class FieldValues:
+    """Values the OCSF rules test for an invariant model field that names no single value.
+
+    How invariant the field is stays the model's to say; this record only says how its
+    invariant values are written, such as the key paths that end in a Run key.
+    """
+
+    path: str
+    values: tuple[str, ...]
+    match: MatchKind
+    rationale: str
+    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +98,7 @@ class TechniqueDetection:
 
     technique_id: str
     native_alternatives: tuple[MappedCondition, ...] = ()
+    field_values: tuple[FieldValues, ...] = ()
     sysmon_event: int | None = None
     sysmon_conditions: tuple[MappedCondition, ...] = ()
     falsepositives: tuple[tuple[str, tuple[str, ...]], ...] = ()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Final
 
 from d3fgraph.errors import D3fgraphError
 from d3fgraph.model.event_model import ObservedField, TechniqueRef
 from d3fgraph.scoring import RobustnessScore
 
-__all__ = ["DetectionRule", "RuleCondition", "SigmaVariant", "UnsupportedRuleError"]
+__all__ = ["DetectionRule", "MatchKind", "RuleCondition", "SigmaVariant", "UnsupportedRuleError"]
 
 
 class SigmaVariant(StrEnum):
@@ -23,6 +24,35 @@ class SigmaVariant(StrEnum):
     SYSMON = "sysmon"
 
 
+class MatchKind(StrEnum):
+    """How a condition compares a field with its values; all but ``equals`` are Sigma modifiers.
+
+    Every kind ignores case, as Sigma's string matching does.
+    """
+
+    #: The field holds one of the values, whole.
+    EQUALS = "equals"
+    #: One of the values occurs somewhere in the field.
+    CONTAINS = "contains"
+    #: The field begins with one of the values.
+    STARTSWITH = "startswith"
+    #: The field ends with one of the values.
+    ENDSWITH = "endswith"
+
+    @property
+    def words(self) -> str:
+        """The comparison in words, as descriptions and explanations write it."""
+        return _MATCH_WORDS[self]
+
+
+_MATCH_WORDS: Final = {
+    MatchKind.EQUALS: "=",
+    MatchKind.CONTAINS: "contains",
+    MatchKind.STARTSWITH: "starts with",
+    MatchKind.ENDSWITH: "ends with",
+}
+
+
 class UnsupportedRuleError(D3fgraphError, LookupError):
     """A rule variant that cannot be written for a model with the mapping data at hand."""
 
@@ -32,15 +62,16 @@ class RuleCondition:
     """One AND-ed condition of a rule.
 
     ``rule_field`` is the field as the rule names it, ``values`` the values it accepts (any of
-    them), and ``field`` the OCSF field it tests, which is what gets scored. An ``implied``
-    condition holds for every event of the rule's log source, so the rule states it through
-    the log source rather than in its detection.
+    them), ``match`` how it compares them, and ``field`` the OCSF field it tests, which is what
+    gets scored. An ``implied`` condition holds for every event of the rule's log source, so
+    the rule states it through the log source rather than in its detection.
     """
 
     rule_field: str
     values: tuple[int | str, ...]
     field: ObservedField
     implied: bool = False
+    match: MatchKind = MatchKind.EQUALS
 
     def __post_init__(self) -> None:
         if not self.values:
@@ -49,6 +80,21 @@ class RuleCondition:
         if "|" in self.rule_field or not self.rule_field.strip():
             msg = f"rule field {self.rule_field!r} is empty or holds '|', Sigma's modifier mark"
             raise ValueError(msg)
+        if self.match is not MatchKind.EQUALS:
+            numbers = [v for v in self.values if not isinstance(v, str)]
+            if numbers or not all(self.values):
+                msg = (
+                    f"condition {self.rule_field}|{self.match} needs non-empty text values, "
+                    f"not {list(self.values)!r}: Sigma matches parts of text only"
+                )
+                raise ValueError(msg)
+
+    @property
+    def sigma_key(self) -> str:
+        """The field as Sigma writes it, with its modifier: ``TargetObject|contains``."""
+        if self.match is MatchKind.EQUALS:
+            return self.rule_field
+        return f"{self.rule_field}|{self.match}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +112,9 @@ class DetectionRule:
     summary: str
     falsepositives: tuple[str, ...]
     references: tuple[str, ...]
+    #: The log source in fewer words (``Sysmon Event ID 13``), for a title that would be too
+    #: long with ``source_name``.
+    short_source_name: str = ""
 
     def __post_init__(self) -> None:
         if all(c.implied for c in self.conditions):
@@ -74,5 +123,10 @@ class DetectionRule:
 
     @property
     def selection(self) -> dict[str, tuple[int | str, ...]]:
-        """The conditions the detection states, by the rule's field names, in order."""
-        return {c.rule_field: c.values for c in self.conditions if not c.implied}
+        """The conditions the detection states, keyed as Sigma writes them (``field|modifier``)."""
+        return {c.sigma_key: c.values for c in self.conditions if not c.implied}
+
+    @property
+    def stated(self) -> tuple[RuleCondition, ...]:
+        """The conditions the detection states, in order; the log source implies the others."""
+        return tuple(c for c in self.conditions if not c.implied)

@@ -3,7 +3,9 @@
 A variant is a choice of telemetry and of how far the rule narrows:
 
 - ``definitional``: the event and the model's invariant fields, as the technique card defines
-  the technique. Broad on purpose, and possibly needing attributes the event class lacks.
+  the technique. Broad on purpose, and possibly needing attributes the event class lacks. An
+  invariant field for which the model names no single value is tested with the values the
+  mapping file spells for it (``field_values``), or not at all.
 - ``ocsf-native``: the same, using only attributes native to the OCSF class; a non-native
   invariant is replaced by the native alternative the mapping file names for the technique.
 - ``sysmon``: the practical fallback on a Sysmon event, with the narrowing conditions the
@@ -17,9 +19,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
-from d3fgraph.detection.mapping_model import MappedCondition, SysmonEvent, SysmonMapping
+from d3fgraph.detection.mapping_model import (
+    FieldValues,
+    MappedCondition,
+    SysmonEvent,
+    SysmonMapping,
+)
 from d3fgraph.detection.rule_model import (
     DetectionRule,
+    MatchKind,
     RuleCondition,
     SigmaVariant,
     UnsupportedRuleError,
@@ -78,20 +86,30 @@ def build_rule(
     # lower_snake_case, so the extension prefix joins the name with an underscore.
     product, category = "ocsf", model.event.class_name.replace("/", "_")
     source_name = f"OCSF {model.event.class_caption}"
+    short_source_name = ""
     telemetry = DEFAULT_OCSF_LAYER
+
+    spelt: list[str] = []
+    if variant is not SigmaVariant.SYSMON:
+        # Sysmon writes some of these attributes differently (TargetObject holds the key
+        # and the value name), so the Sysmon rule states its own conditions instead.
+        conditions += tuple(_spelt(model, values) for values in detection.field_values)
+        spelt = [first_sentence(values.rationale) for values in detection.field_values]
 
     if variant is SigmaVariant.DEFINITIONAL:
         caption = model.event.class_caption
         notes = [not_native(c.field, caption) for c in conditions if not c.field.native]
     else:
         conditions, notes = _native(model, conditions, detection.native_alternative)
+    notes = spelt + notes
 
     if variant is SigmaVariant.SYSMON:
         event = _sysmon_event(model, mapping, detection.sysmon_event)
         extra = tuple(_mapped(c) for c in detection.sysmon_conditions)
         conditions = tuple(_in_sysmon(model, event, c) for c in conditions + extra)
         product, category = "windows", event.sigma_category
-        source_name = f"Sysmon Event ID {event.event_id} {event.name}"
+        short_source_name = f"Sysmon Event ID {event.event_id}"
+        source_name = f"{short_source_name} {event.name}"
         telemetry = event.layer
         notes = [event.note, *(first_sentence(c.rationale) for c in detection.sysmon_conditions)]
         references.append(mapping.source(event.source))
@@ -120,6 +138,7 @@ def build_rule(
         summary=summary(model, variant, source_name, conditions, notes, score),
         falsepositives=detection.falsepositives_of(variant) or _DEFAULT_FALSEPOSITIVES,
         references=tuple(dict.fromkeys(references)),
+        short_source_name=short_source_name,
     )
 
 
@@ -168,6 +187,24 @@ def _invariant_conditions(model: EventModel) -> tuple[RuleCondition, ...]:
     )
 
 
+def _spelt(model: EventModel, values: FieldValues) -> RuleCondition:
+    field = next((f for f in model.fields if f.path == values.path), None)
+    where = (
+        f"techniques: {model.technique.id}: field_values in ontologies/mappings/sysmon-ocsf.yaml"
+    )
+    if field is None:
+        msg = f"{where} spells {values.path}, which is not a field of the model; remove the entry"
+        raise UnsupportedRuleError(msg)
+    if field.invariance is not InvarianceClass.INVARIANT or field.value is not None:
+        msg = (
+            f"{where} spells {values.path}, but the model marks that field {field.invariance}"
+            f"{'' if field.value is None else f' with the value {field.value!r}'}; only an "
+            "invariant field without a value takes spelt values"
+        )
+        raise UnsupportedRuleError(msg)
+    return RuleCondition(values.path, values.values, field, match=values.match)
+
+
 def _native(
     model: EventModel,
     conditions: tuple[RuleCondition, ...],
@@ -205,10 +242,15 @@ def _mapped(condition: MappedCondition) -> RuleCondition:
         entity=None,
         invariance=condition.invariance,
         rationale=condition.rationale,
-        value=condition.values[0] if len(condition.values) == 1 else None,
+        # A single value is the field's value only when the condition tests the whole field.
+        value=(
+            condition.values[0]
+            if len(condition.values) == 1 and condition.match is MatchKind.EQUALS
+            else None
+        ),
         core_to=condition.core_to,
     )
-    return RuleCondition(condition.path, condition.values, field)
+    return RuleCondition(condition.path, condition.values, field, match=condition.match)
 
 
 def _sysmon_event(model: EventModel, mapping: SysmonMapping, event_id: int | None) -> SysmonEvent:
@@ -232,7 +274,7 @@ def _in_sysmon(model: EventModel, event: SysmonEvent, condition: RuleCondition) 
     path = condition.field.path
     constants = event.constants()
     if path in constants:
-        if condition.values != (constants[path],):
+        if condition.values != (constants[path],) or condition.match is not MatchKind.EQUALS:
             msg = (
                 f"Sysmon Event ID {event.event_id} always has {path} = {constants[path]}, so it "
                 f"cannot express {condition_text(condition)} for {model.technique.id}"
@@ -248,4 +290,4 @@ def _in_sysmon(model: EventModel, event: SysmonEvent, condition: RuleCondition) 
             "ontologies/mappings/sysmon-ocsf.yaml"
         )
         raise UnsupportedRuleError(msg)
-    return RuleCondition(name, condition.values, condition.field)
+    return RuleCondition(name, condition.values, condition.field, match=condition.match)

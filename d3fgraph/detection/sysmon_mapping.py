@@ -24,12 +24,13 @@ from d3fgraph.detection._located import (
 )
 from d3fgraph.detection.mapping_model import (
     FieldMapping,
+    FieldValues,
     MappedCondition,
     SysmonEvent,
     SysmonMapping,
     TechniqueDetection,
 )
-from d3fgraph.detection.rule_model import SigmaVariant
+from d3fgraph.detection.rule_model import MatchKind, SigmaVariant
 from d3fgraph.model.vocab import InvarianceClass
 from d3fgraph.model.yaml_source import Located
 from d3fgraph.resources import ontology_resource
@@ -39,6 +40,7 @@ from d3fgraph.techniques import is_technique_id
 __all__ = [
     "FORMAT",
     "FieldMapping",
+    "FieldValues",
     "MappedCondition",
     "MappingFileError",
     "SysmonEvent",
@@ -62,9 +64,13 @@ _EVENT_KEYS: Final = (
 )  # fmt: skip
 _OCSF_KEYS: Final = ("class_uid", "activity_id", "implies")
 _FIELD_KEYS: Final = ("sysmon", "ocsf", "meaning", "source", "target", "note")
-_TECHNIQUE_KEYS: Final = ("native_alternatives", "sysmon", "falsepositives", "references")
+_TECHNIQUE_KEYS: Final = (
+    "native_alternatives", "field_values", "sysmon", "falsepositives", "references",
+)  # fmt: skip
 _SYSMON_KEYS: Final = ("event_id", "conditions")
-_CONDITION_KEYS: Final = ("path", "values", "invariance", "core_to", "rationale", "source")
+_CONDITION_KEYS: Final = ("path", "values", "match", "invariance", "core_to", "rationale", "source")
+_FIELD_VALUES_KEYS: Final = ("path", "values", "match", "rationale", "source")
+_MATCHES: Final = tuple(m.value for m in MatchKind)
 
 
 def load_sysmon_mapping(path: Path | None = None) -> SysmonMapping:
@@ -203,6 +209,8 @@ def _technique(
     alternatives = tuple(
         _condition(c, sources, replacing=True) for c in (listed.value if listed else [])
     )
+    spelt = optional(node, "field_values", list)
+    field_values = tuple(_field_values(v, sources) for v in (spelt.value if spelt else []))
 
     event_id: int | None = None
     conditions: tuple[MappedCondition, ...] = ()
@@ -222,6 +230,7 @@ def _technique(
     return TechniqueDetection(
         technique_id=technique_id,
         native_alternatives=alternatives,
+        field_values=field_values,
         sysmon_event=event_id,
         sysmon_conditions=conditions,
         falsepositives=_per_variant(optional(node, "falsepositives", dict), None),
@@ -246,15 +255,61 @@ def _condition(node: Located, sources: dict[str, str], *, replacing: bool) -> Ma
 
     path = required(node, "path", str)
     replaces = required(node, "replaces", str) if replacing else None
+    match = _match(node)
     return MappedCondition(
         path=_path(path.value, path),
-        values=scalar_list(required(node, "values", list)),
+        values=_values(required(node, "values", list), match),
         invariance=InvarianceClass(invariance.value),
         core_to=None if core_to is None else core_to.value,
         rationale=" ".join(required(node, "rationale", str).value.split()),
         source=_source(node, "source", sources),
         replaces=None if replaces is None else _path(replaces.value, replaces),
+        match=match,
     )
+
+
+def _field_values(node: Located, sources: dict[str, str]) -> FieldValues:
+    only(node, _FIELD_VALUES_KEYS)
+    path = required(node, "path", str)
+    match = _match(node)
+    values = _values(required(node, "values", list), match)
+    if not all(isinstance(v, str) for v in values):
+        msg = f"values of {path.value} must be text, as the key paths and names they spell are"
+        raise MappingFileError(msg, location=node.location)
+    return FieldValues(
+        path=_path(path.value, path),
+        values=tuple(str(v) for v in values),
+        match=match,
+        rationale=" ".join(required(node, "rationale", str).value.split()),
+        source=_source(node, "source", sources),
+    )
+
+
+def _match(node: Located) -> MatchKind:
+    """Read a condition's optional ``match``; equality when absent."""
+    match = optional(node, "match")
+    if match is None:
+        return MatchKind.EQUALS
+    if not isinstance(match.value, str) or match.value not in _MATCHES:
+        msg = (
+            f"match {match.plain()!r} is not one of: {', '.join(_MATCHES)} "
+            "(equals is the default; the others are Sigma's modifiers of the same name)"
+        )
+        raise MappingFileError(msg, location=match.location)
+    return MatchKind(match.value)
+
+
+def _values(node: Located, match: MatchKind) -> tuple[int | str, ...]:
+    values = scalar_list(node)
+    if match is not MatchKind.EQUALS:
+        wrong = next((v for v in node.value if not isinstance(v.value, str) or not v.value), None)
+        if wrong is not None:
+            msg = (
+                f"match {match.value} compares parts of text, so each value must be non-empty "
+                f"text, not {wrong.plain()!r}; quote a number to match its digits"
+            )
+            raise MappingFileError(msg, location=wrong.location)
+    return values
 
 
 def _per_variant(

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from d3fgraph.detection.rule_model import DetectionRule, RuleCondition, SigmaVariant
+from d3fgraph.detection.rule_model import DetectionRule, MatchKind, RuleCondition, SigmaVariant
 from d3fgraph.model.event_model import EventModel, ObservedField
+from d3fgraph.model.vocab import InvarianceClass
 from d3fgraph.scoring import RobustnessScore
 
-__all__ = ["condition_text", "explain_rule", "first_sentence", "not_native", "summary"]
+__all__ = [
+    "condition_text",
+    "explain_rule",
+    "first_sentence",
+    "match_text",
+    "not_native",
+    "summary",
+]
 
 _EVENT_PATHS = ("class_uid", "activity_id")
 
@@ -31,6 +39,12 @@ def summary(
         condition_text(c) for c in conditions if not c.implied and c.field.path not in _EVENT_PATHS
     )
     where = f" where {stated}" if stated else ""
+    tested = {c.field.path for c in conditions}
+    unvalued = [
+        f.path
+        for f in model.fields
+        if f.invariance is InvarianceClass.INVARIANT and f.value is None and f.path not in tested
+    ]
 
     if variant is SigmaVariant.DEFINITIONAL:
         lead = (
@@ -44,6 +58,17 @@ def summary(
         lead = f"{technique} in {source_name} events{where}."
 
     sentences = [lead, *(note.rstrip(".") + "." for note in notes if note)]
+    if not stated:
+        sentences.append(
+            f"On class and activity alone it matches every {model.event.class_caption} event "
+            f"of activity {model.event.activity_caption}, whatever its target"
+            + (
+                f": the model names no single value for its invariant {', '.join(unvalued)}"
+                if unvalued
+                else ""
+            )
+            + "."
+        )
     weakest = ", ".join(f.path for f in score.weakest)
     sentences.append(
         f"Summiting the Pyramid robustness {score.label}, set by its weakest field ({weakest})."
@@ -74,11 +99,19 @@ def explain_rule(rule: DetectionRule) -> str:
 
 
 def condition_text(condition: RuleCondition) -> str:
-    """Return a condition as ``field = value`` or ``field in (a, b)``."""
-    values = [str(v) for v in condition.values]
-    if len(values) == 1:
-        return f"{condition.rule_field} = {values[0]}"
-    return f"{condition.rule_field} in ({', '.join(values)})"
+    """Return a condition as ``field = value``, ``field in (a, b)`` or ``field contains a``."""
+    return match_text(condition.rule_field, condition.values, condition.match)
+
+
+def match_text(field: str, values: Sequence[int | str], match: MatchKind = MatchKind.EQUALS) -> str:
+    """Return a comparison in words: ``f = a``, ``f in (a, b)``, ``f ends with one of (a, b)``."""
+    shown = [str(v) for v in values]
+    if len(shown) == 1:
+        return f"{field} {match.words} {shown[0]}"
+    listed = f"({', '.join(shown)})"
+    if match is MatchKind.EQUALS:
+        return f"{field} in {listed}"
+    return f"{field} {match.words} one of {listed}"
 
 
 def not_native(field: ObservedField, class_caption: str) -> str:

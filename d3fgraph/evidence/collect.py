@@ -53,6 +53,9 @@ def collect_evidence(
 ) -> EvidenceReport:
     """Run each rule variant of ``model``'s technique on each log and report the matches.
 
+    A variant that cannot be written for the technique (``build_rule`` raises
+    ``UnsupportedRuleError``) is reported with the reason instead of a run.
+
     Args:
         model: The technique's event model.
         logs: Recordings read with ``read_events``.
@@ -146,7 +149,7 @@ def _recording(
                     where = [(i, ocsf_of.get(i)) for i in hits]
                 matches = tuple(describe_match(log, i, event, log.events[i]) for i, event in where)
                 funnel = table.funnel(item.steps)
-                absent = table.absent(name for name, _ in item.steps)
+                absent = table.absent(step[0] for step in item.steps)
                 runs[item.rule.variant] = _result(
                     item, telemetry, table.size, matches, funnel, absent
                 )
@@ -205,7 +208,7 @@ def _unavailable(model: EventModel, variant: SigmaVariant, error: str) -> RuleRe
         matches=(),
         funnel=(),
         absent_fields=(),
-        reason=f"not run: {error}",
+        reason=f"cannot be written: {error}",
         error=error,
     )
 

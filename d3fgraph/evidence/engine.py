@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from d3fgraph.detection.mapping_model import SysmonMapping
-from d3fgraph.detection.rule_model import DetectionRule
+from d3fgraph.detection.rule_model import DetectionRule, MatchKind
 from d3fgraph.evidence.conversion import (
     RuleConversionError,
     parse_rule,
@@ -36,7 +36,13 @@ __all__ = ["CompiledRule", "EventTable", "FunnelStep", "compile_rule", "field_va
 #: The column holding each event's position in the list it was loaded from.
 _ROW: Final = "d3fgraph_row"
 
-Condition = tuple[str, tuple[int | str, ...]]
+#: The range of SQLite's INTEGER, a signed 64-bit number.
+_INT64_MIN: Final = -(2**63)
+_INT64_MAX: Final = 2**63 - 1
+
+#: A step of the funnel: a field and the values it accepts, compared for equality unless a
+#: third item names another match.
+Condition = tuple[str, tuple[int | str, ...]] | tuple[str, tuple[int | str, ...], MatchKind]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +50,8 @@ class CompiledRule:
     """A rule and the SQLite query pySigma's backend wrote for it.
 
     ``steps`` are the rule's conditions in order, the log source's first, as the funnel
-    that explains a match or a silence walks them.
+    that explains a match or a silence walks them; a condition that matches part of a field
+    carries its ``MatchKind`` as a third item.
     """
 
     rule: DetectionRule
@@ -65,11 +72,13 @@ class FunnelStep:
     values: tuple[int | str, ...]
     remaining: int
     seen: tuple[tuple[str | None, int], ...] = ()
+    match: MatchKind = MatchKind.EQUALS
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "field": self.field,
             "values": list(self.values),
+            "match": str(self.match),
             "remaining": self.remaining,
             "seen": [{"value": value, "events": count} for value, count in self.seen],
         }
@@ -102,8 +111,8 @@ def compile_rule(
         for event in mapping.events:
             if event.sigma_category == rule.category:
                 steps += [("Channel", (SYSMON_CHANNEL,)), ("EventID", (event.event_id,))]
-    steps.extend(rule.selection.items())
-    fields = dict.fromkeys((*rule_fields(collection), *(name for name, _ in steps)))
+    steps.extend(_step(c.rule_field, c.values, c.match) for c in rule.stated)
+    fields = dict.fromkeys((*rule_fields(collection), *(step[0] for step in steps)))
     return CompiledRule(rule, queries[0], tuple(fields), tuple(steps))
 
 
@@ -190,13 +199,16 @@ class EventTable:
         result: list[FunnelStep] = []
         where: list[str] = []
         parameters: list[int | str] = []
-        for name, values in steps:
+        for step in steps:
+            name, values = step[0], step[1]
+            match = step[2] if len(step) == 3 else MatchKind.EQUALS
             before, before_parameters = " AND ".join(where) or "1", tuple(parameters)
-            where.append(f"{_quote(name)} IN ({', '.join('?' for _ in values)})")
-            parameters.extend(values)
+            clause, arguments = _clause(name, values, match)
+            where.append(clause)
+            parameters.extend(arguments)
             remaining = self._count(" AND ".join(where), parameters)
             seen = () if remaining else self._seen(name, before, before_parameters)
-            result.append(FunnelStep(name, values, remaining, seen))
+            result.append(FunnelStep(name, values, remaining, seen, match))
         return tuple(result)
 
     def _count(self, where: str, parameters: Sequence[int | str]) -> int:
@@ -215,11 +227,42 @@ class EventTable:
         return tuple((None if value is None else str(value), int(n)) for value, n in rows)
 
 
+def _step(name: str, values: tuple[int | str, ...], match: MatchKind) -> Condition:
+    return (name, values) if match is MatchKind.EQUALS else (name, values, match)
+
+
+def _clause(
+    name: str, values: tuple[int | str, ...], match: MatchKind
+) -> tuple[str, tuple[int | str, ...]]:
+    """Return the SQL test of one funnel step and its parameters.
+
+    Substring matches use LIKE, which ignores ASCII case as Sigma does; ``%``, ``_`` and the
+    escape character in a value are escaped so that they match themselves.
+    """
+    column = _quote(name)
+    if match is MatchKind.EQUALS:
+        return f"{column} IN ({', '.join('?' for _ in values)})", values
+    before = "" if match is MatchKind.STARTSWITH else "%"
+    after = "" if match is MatchKind.ENDSWITH else "%"
+    patterns = tuple(f"{before}{_like_literal(str(v))}{after}" for v in values)
+    tests = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for _ in values)
+    return f"({tests})", patterns
+
+
+def _like_literal(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
 def _cell(value: Any) -> Any:
+    if isinstance(value, int) and not _INT64_MIN <= value <= _INT64_MAX:
+        # sqlite3 refuses to bind an integer wider than 64 bits, so it goes in as its digits;
+        # the column's NUMERIC affinity then keeps it as the nearest REAL, as SQLite does for
+        # any such number written as text.
+        return str(value)
     if value is None or (isinstance(value, str | int | float) and not isinstance(value, bool)):
         return value
     if isinstance(value, bool):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,12 +94,13 @@ class EventLog:
 def read_events(path: Path | str) -> EventLog:
     """Read every JSON object of a JSON-lines file, or of the JSON members of a zip archive.
 
-    Blank lines are ignored. A line that is not UTF-8 JSON, or is JSON but not an object, is
-    skipped and listed in ``EventLog.skipped``, with a warning logged.
+    Blank lines are ignored. A line that is not UTF-8 JSON, is JSON but not an object, or
+    nests deeper than Python's parser can follow, is skipped and listed in
+    ``EventLog.skipped``, with a warning logged.
 
     Raises:
-        EventLogError: The file cannot be read, is empty, is a zip without a ``.json``,
-            ``.jsonl`` or ``.ndjson`` member, or has no line holding a JSON object.
+        EventLogError: The file cannot be read, is empty, is a damaged zip or one without a
+            ``.json``, ``.jsonl`` or ``.ndjson`` member, or has no line holding a JSON object.
     """
     path = Path(path)
     if not path.is_file():
@@ -141,8 +143,13 @@ def _read_zip(path: Path) -> EventLog:
             finally:
                 for _, stream in streams:
                     stream.close()
-    except zipfile.BadZipFile as exc:
-        msg = f"{path} is not a readable zip archive: {exc}"
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        # A damaged or cut-off member surfaces only once it is read, as zlib's error or an
+        # early end of its stream, so the reading in _collect stays inside this try.
+        msg = (
+            f"{path} is not a readable zip archive ({exc}); give an intact copy, such as the "
+            "original download"
+        )
         raise EventLogError(msg, path) from exc
 
 
@@ -163,7 +170,10 @@ def _collect(path: Path, streams: Iterable[tuple[str, IO[bytes]]]) -> EventLog:
     if not events:
         if skipped:
             first = skipped[0]
-            msg = f"no line of {path} holds a JSON object; the first bad one is {first}"
+            msg = (
+                f"no line holds a JSON object; this first bad line is {first.reason}; give a "
+                "JSON-lines file with one event object a line"
+            )
             raise EventLogError(msg, path, location=first.location)
         msg = f"{path} holds only blank lines; give a JSON-lines file with one event object a line"
         raise EventLogError(msg, path)
@@ -186,6 +196,11 @@ def _parse_lines(stream: IO[bytes]) -> Iterator[tuple[int, Any, str | None]]:
             continue
         except json.JSONDecodeError as exc:
             yield number, None, f"not JSON ({exc.msg} at column {exc.colno})"
+            continue
+        except RecursionError:
+            # Python's parser recurses once per array or object it opens, so a line nested
+            # deeper than the interpreter's recursion limit cannot be read as an event.
+            yield number, None, "JSON nested too deeply"
             continue
         if not isinstance(value, dict):
             kind = _JSON_KINDS.get(type(value), "value")

@@ -8,6 +8,7 @@ report sets it beside what the events show, since the two can disagree.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -15,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from d3fgraph.errors import EXIT_USAGE, D3fgraphError
+from d3fgraph.errors import EXIT_USAGE, D3fgraphError, SourceLocation
 from d3fgraph.techniques import is_technique_id
 
 __all__ = ["DatasetMetadata", "DatasetMetadataError", "read_dataset_metadata"]
@@ -63,8 +64,8 @@ def read_dataset_metadata(path: Path | str) -> DatasetMetadata:
     """Read a Security-Datasets metadata file.
 
     Raises:
-        DatasetMetadataError: The file cannot be read, is not YAML, or has no
-            ``attack_mappings`` entry with a technique.
+        DatasetMetadataError: The file cannot be read, is not YAML, has no
+            ``attack_mappings`` entry with a technique, or has ``files`` that is not a list.
     """
     path = Path(path)
     try:
@@ -72,17 +73,26 @@ def read_dataset_metadata(path: Path | str) -> DatasetMetadata:
     except OSError as exc:
         msg = f"cannot read dataset metadata {path}: {exc.strerror or exc}"
         raise DatasetMetadataError(msg) from exc
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        msg = f"dataset metadata {path} is not YAML: {exc}"
+    except UnicodeDecodeError as exc:
+        msg = f"dataset metadata {path} is not UTF-8 text ({exc.reason} at byte {exc.start})"
         raise DatasetMetadataError(msg) from exc
+    except yaml.YAMLError as exc:
+        raise _syntax_error(exc, path) from exc
     if not isinstance(document, Mapping):
         msg = f"dataset metadata {path} must be a YAML mapping with attack_mappings"
         raise DatasetMetadataError(msg)
 
     techniques = _techniques(document.get("attack_mappings"), path)
+    listed = document.get("files")
+    if listed is not None and not isinstance(listed, list):
+        msg = (
+            f"dataset metadata {path} has files: {reprlib.repr(listed)}, not a list; write files "
+            "as a list of entries such as - link: https://example.org/recording.zip"
+        )
+        raise DatasetMetadataError(msg)
     files = tuple(
         PurePosixPath(str(item.get("link", ""))).name
-        for item in document.get("files") or ()
+        for item in listed or ()
         if isinstance(item, Mapping) and item.get("link")
     )
     return DatasetMetadata(
@@ -93,6 +103,20 @@ def read_dataset_metadata(path: Path | str) -> DatasetMetadata:
         files=files,
         path=str(path),
     )
+
+
+def _syntax_error(exc: yaml.YAMLError, path: Path) -> DatasetMetadataError:
+    """Return the error for YAML that does not parse, placed where the parser stopped."""
+    mark, problem = None, None
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark, problem = exc.problem_mark, exc.problem
+    reason = " ".join(str(problem or exc).split())
+    if mark is None:
+        msg = f"dataset metadata {path} is not YAML: {reason}; fix its syntax"
+        return DatasetMetadataError(msg)
+
+    msg = f"dataset metadata is not YAML: {reason}; fix the syntax at this line and column"
+    return DatasetMetadataError(msg, location=SourceLocation(path, mark.line + 1, mark.column + 1))
 
 
 def _techniques(mappings: Any, path: Path) -> tuple[str, ...]:

@@ -41,8 +41,9 @@ class Outcome(StrEnum):
 class EventMatch:
     """One event a rule matched: where it was read, when it happened, who did what to whom.
 
-    ``actor`` and ``target`` are the acting and the acted-on process as ``path (pid)``;
-    ``detail`` says how, such as where an injected thread starts.
+    ``actor`` and ``target`` are the acting and the acted-on process as ``path (pid)``, or
+    for a registry or file event the value, key or file acted on; ``detail`` says how, such as
+    where an injected thread starts or what data a registry value was given.
     """
 
     location: str

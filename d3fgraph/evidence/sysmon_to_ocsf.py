@@ -95,7 +95,9 @@ class SysmonToOcsf:
         ocsf: dict[str, Any] = {
             "class_uid": event.class_uid,
             "activity_id": event.activity_id,
-            "category_uid": event.class_uid // 1000,
+            # An extension class's uid starts with the extension's (201002 is Windows, System
+            # Activity, class 2); the category is the two digits before the class's own three.
+            "category_uid": event.class_uid // 1000 % 100,
             "type_uid": event.class_uid * 100 + event.activity_id,
             # Sysmon logs every event at level 4, Information.
             "severity_id": 1,
@@ -146,7 +148,7 @@ def _fill(ocsf: dict[str, Any], path: str, value: Any) -> bool:
     parent, _, leaf = path.rpartition(".")
     sibling = f"{parent}." if parent else ""
 
-    if path == "time":
+    if path == "time" or leaf.endswith("_time"):
         converted: Any = _epoch_millis(value)
     elif leaf in {"pid", "ptid"} or path == "actual_permissions":
         converted = _integer(value)
@@ -160,7 +162,13 @@ def _fill(ocsf: dict[str, Any], path: str, value: Any) -> bool:
     if leaf == "name" and parent.endswith("user") and isinstance(value, str) and "\\" in value:
         domain, _, converted = value.partition("\\")
         _put(ocsf, f"{sibling}domain", domain)
-    elif leaf == "path" and isinstance(value, str):
+    elif leaf == "path" and parent.endswith("reg_value") and "\\" in str(value):
+        # Sysmon's TargetObject is the key's path and the value's name in one; OCSF keeps the
+        # key in reg_value.path and the name apart. A value name holding a backslash, which
+        # Windows allows but programs seldom use, is split at its last backslash.
+        converted, _, name = str(value).rpartition("\\")
+        _put(ocsf, f"{sibling}name", name)
+    elif leaf == "path" and parent.endswith("file") and isinstance(value, str):
         # OCSF requires a file's name; it is the last part of the path Sysmon gives.
         _put(ocsf, f"{sibling}name", re.split(r"[\\/]", value)[-1])
     elif leaf == "integrity" and isinstance(value, str):

@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from pathlib import PureWindowsPath
 from typing import Any, Final
 
-from d3fgraph.detection.rule_model import DetectionRule
+from d3fgraph.detection.rule_model import DetectionRule, MatchKind
+from d3fgraph.detection.wording import match_text
 from d3fgraph.evidence.engine import FunnelStep
 from d3fgraph.evidence.events import EventLog
 from d3fgraph.evidence.metadata import DatasetMetadata
@@ -23,6 +24,11 @@ __all__ = ["describe_match", "explain_result", "judge_recording"]
 #: A start address in a match's detail; events that differ only there are summed up together.
 _ADDRESS: Final = re.compile(r" at 0x[0-9A-Fa-f]+")
 
+#: OCSF classes whose matches get a detail: Process Activity's activities (Launch, Open,
+#: Inject) mean different things, and a registry value's data says what it starts.
+_PROCESS_ACTIVITY: Final = 1007
+_REGISTRY_VALUE_ACTIVITY: Final = 201002
+
 
 def explain_result(
     rule: DetectionRule, scanned: int, funnel: Sequence[FunnelStep], absent: Sequence[str]
@@ -33,7 +39,7 @@ def explain_result(
     carries the field at all (then the profile or extension the field needs is named), or the
     events that got that far hold other values, which are listed.
     """
-    steps = "; ".join(f"{_condition(s.field, s.values)}: {s.remaining:,}" for s in funnel)
+    steps = "; ".join(f"{_condition(s)}: {s.remaining:,}" for s in funnel)
     if not funnel or not scanned:
         return f"silent: the recording has no event for this rule ({scanned:,} scanned)"
     if funnel[-1].remaining:
@@ -53,19 +59,20 @@ def explain_result(
 
     left = funnel[empty - 1].remaining if empty else scanned
     seen = ", ".join(_seen(value, count) for value, count in step.seen)
-    wanted = ", ".join(str(v) for v in step.values)
-    passed = "; ".join(_condition(s.field, s.values) for s in funnel[:empty])
+    if step.match is MatchKind.EQUALS:
+        wanted = "never " + ", ".join(str(v) for v in step.values)
+    else:
+        wanted = "none of which " + match_text("", step.values, step.match).strip()
+    passed = "; ".join(_condition(s) for s in funnel[:empty])
     one = left == 1
     events = f"{left:,} event{'' if one else 's'}"
     owner = "its" if one else "their"
     subject = f"{events} {'passes' if one else 'pass'} {passed}, and {owner}" if passed else owner
-    return f"silent: {subject} {step.field} is {seen}, never {wanted}"
+    return f"silent: {subject} {step.field} is {seen}, {wanted}"
 
 
-def _condition(field: str, values: Sequence[int | str]) -> str:
-    if len(values) == 1:
-        return f"{field} = {values[0]}"
-    return f"{field} in ({', '.join(str(v) for v in values)})"
+def _condition(step: FunnelStep) -> str:
+    return match_text(step.field, step.values, step.match)
 
 
 def _seen(value: str | None, count: int) -> str:
@@ -95,7 +102,7 @@ def describe_match(
         location=location,
         time=time,
         actor=_process(ocsf.get("actor", {}).get("process")),
-        target=_process(ocsf.get("process")),
+        target=_process(ocsf.get("process")) or _written(ocsf),
         detail=_detail(ocsf),
     )
 
@@ -110,8 +117,25 @@ def _process(process: Any) -> str | None:
     return str(path) if pid is None else f"{path} ({pid})"
 
 
+def _written(ocsf: Mapping[str, Any]) -> str | None:
+    """Name the registry value, key or file an event acts on, as Sysmon writes its path."""
+    value = ocsf.get("reg_value")
+    if isinstance(value, Mapping) and value.get("path"):
+        return "\\".join(str(part) for part in (value["path"], value.get("name")) if part)
+    for name in ("reg_key", "file"):
+        found = ocsf.get(name)
+        if isinstance(found, Mapping) and found.get("path"):
+            return str(found["path"])
+    return None
+
+
 def _detail(ocsf: Mapping[str, Any]) -> str | None:
     """Say how the actor acted: where an injected thread starts, what a new process runs."""
+    if ocsf.get("class_uid") == _REGISTRY_VALUE_ACTIVITY:
+        data = (ocsf.get("reg_value") or {}).get("data")
+        return None if data is None else f"value data {data}"
+    if ocsf.get("class_uid") != _PROCESS_ACTIVITY:
+        return None
     activity = ocsf.get("activity_id")
     if activity == 4:
         module = ocsf.get("module") or {}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from d3fgraph.model.vocab import InvarianceClass, ModelStatus, Role
+from d3fgraph.techniques import is_technique_id
 
 __all__ = [
     "CuratedCountermeasure",
@@ -25,7 +26,6 @@ __all__ = [
     "TechniqueRef",
 ]
 
-_TECHNIQUE_ID = re.compile(r"T\d{4}(?:\.\d{3})?")
 _ENTITY_ID = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
@@ -39,7 +39,7 @@ class TechniqueRef:
     d3fend_label: str | None = None
 
     def __post_init__(self) -> None:
-        if not _TECHNIQUE_ID.fullmatch(self.id):
+        if not is_technique_id(self.id):
             msg = f"technique id {self.id!r} is not of the form T1234 or T1234.001"
             raise ValueError(msg)
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from d3fgraph.card.views import VARIANT_TITLES, countermeasure_lines, source_label
+from d3fgraph.detection.rule_model import MatchKind
 
 if TYPE_CHECKING:
     from d3fgraph.card import RuleEntry, StanceSection, TechniqueCard
@@ -109,10 +110,13 @@ def native(is_native: bool, requires: Sequence[str]) -> str:
     return '<span class="warn">needs ' + ", ".join(code(r) for r in requires) + "</span>"
 
 
-def condition(field: str, values: Sequence[int | str]) -> str:
-    """Return a rule condition as ``field = value`` or ``field in a, b``."""
+def condition(field: str, values: Sequence[int | str], match: str = "equals") -> str:
+    """Return a rule condition as ``field = value``, ``field in a, b`` or ``field contains a``."""
     shown = ", ".join(code(v) for v in values)
-    return f"{code(field)} {'=' if len(values) == 1 else 'in'} {shown}"
+    words = e(MatchKind(match).words)
+    if len(values) > 1:
+        words = "in" if match == MatchKind.EQUALS else f"{words} one of"
+    return f"{code(field)} {words} {shown}"
 
 
 def countermeasure_groups(section: StanceSection) -> list[str]:
@@ -150,7 +154,7 @@ def score_blocks(rules: Sequence[RuleEntry]) -> list[str]:
         rows = [
             [
                 str(c.level) if c.level is not None else "–",
-                condition(c.rule_field, c.values),
+                condition(c.rule_field, c.values, c.match),
                 code(c.ocsf_path),
                 "log source" if c.implied else "detection",
                 e(c.reason),

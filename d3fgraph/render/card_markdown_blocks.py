@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
 from d3fgraph.card.views import VARIANT_TITLES, countermeasure_lines, source_label
+from d3fgraph.detection.rule_model import MatchKind
 
 if TYPE_CHECKING:
     from d3fgraph.card import Correction, RuleEntry, StanceSection
@@ -91,11 +92,13 @@ def corrections(found: Sequence[Correction]) -> list[str]:
     ]
 
 
-def condition(field: str, values: Sequence[int | str]) -> str:
-    """Return a rule condition as ``field = value`` or ``field in a, b``."""
+def condition(field: str, values: Sequence[int | str], match: str = "equals") -> str:
+    """Return a rule condition as ``field = value``, ``field in a, b`` or ``field contains a``."""
+    words = MatchKind(match).words
     if len(values) == 1:
-        return f"{code(field)} = {code(values[0])}"
-    return f"{code(field)} in " + ", ".join(code(v) for v in values)
+        return f"{code(field)} {words} {code(values[0])}"
+    listed = ", ".join(code(v) for v in values)
+    return f"{code(field)} {'in' if match == MatchKind.EQUALS else words + ' one of'} {listed}"
 
 
 def countermeasure_groups(section: StanceSection, level: int) -> list[str]:
@@ -140,7 +143,7 @@ def score_tables(rules: Sequence[RuleEntry]) -> list[str]:
         lines = [
             [
                 str(c.level) if c.level is not None else "-",
-                condition(c.rule_field, c.values),
+                condition(c.rule_field, c.values, c.match),
                 code(c.ocsf_path),
                 "log source" if c.implied else "detection",
                 text(c.reason),

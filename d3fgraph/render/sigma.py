@@ -29,10 +29,13 @@ __all__ = [
     "AUTHOR",
     "RULES_DATE",
     "RULE_NAMESPACE",
+    "TITLE_LIMIT",
     "render_rule",
     "render_sigma",
     "rule_id",
+    "rule_title",
     "sigma_literal",
+    "title_case",
 ]
 
 #: UUIDv5 of the URL https://w3id.org/d3fgraph/sigma-rules under the URL namespace: the
@@ -41,7 +44,7 @@ RULE_NAMESPACE: Final = uuid.UUID("6df44385-5077-5412-890a-b7111401b4d9")
 
 #: When the rule logic last changed. A fixed date keeps generated rules byte-stable; move it
 #: forward when a change to this renderer or to the mapping data changes what rules match.
-RULES_DATE: Final = date(2026, 12, 3)
+RULES_DATE: Final = date(2026, 12, 4)
 
 AUTHOR: Final = "d3fgraph"
 
@@ -49,7 +52,40 @@ _TITLE_SUFFIX: Final = {
     SigmaVariant.DEFINITIONAL: "",
     SigmaVariant.OCSF_NATIVE: " - OCSF Native Fields",
 }
+_SHORT_TITLE_SUFFIX: Final = {
+    SigmaVariant.DEFINITIONAL: "",
+    SigmaVariant.OCSF_NATIVE: " - OCSF Native",
+}
 _SIGMA_SPECIAL: Final = frozenset("*?\\")
+
+#: The longest title SigmaHQ's title-length validator accepts.
+TITLE_LIMIT: Final = 110
+
+#: Words a title in title case leaves in lower case, as SigmaHQ's conventions list them.
+_MINOR_WORDS: Final = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "new",
+        "of",
+        "on",
+        "or",
+        "over",
+        "the",
+        "through",
+        "to",
+        "via",
+        "with",
+        "without",
+    ]
+)
 
 
 def rule_id(technique_id: str, variant: SigmaVariant | str) -> uuid.UUID:
@@ -108,6 +144,47 @@ def render_sigma(
     return render_rule(build_rule(model, variant, mapping, layer=layer), tactics)
 
 
+def rule_title(rule: DetectionRule) -> str:
+    """Return the rule's title: technique, id and variant, within SigmaHQ's length limit.
+
+    A title too long is shortened step by step: the variant by its short name, then the
+    technique by its own name without its parent's ("Exfiltration Over Alternative Protocol:
+    ..."), and only then cut, with an ellipsis.
+    """
+    name = title_case(rule.technique.name)
+    own_name = name.rpartition(": ")[2]
+    suffix = _TITLE_SUFFIX.get(rule.variant, f" - {rule.source_name}")
+    short_suffix = _SHORT_TITLE_SUFFIX.get(rule.variant, f" - {rule.short_source_name}")
+    candidates = [
+        f"{name} ({rule.technique.id}){suffix}",
+        f"{name} ({rule.technique.id}){short_suffix}",
+        f"{own_name} ({rule.technique.id}){short_suffix}",
+    ]
+    for title in candidates:
+        if len(title) <= TITLE_LIMIT:
+            return title
+    tail = f" ({rule.technique.id}){short_suffix}"
+    return own_name[: TITLE_LIMIT - len(tail) - 1].rstrip() + "\u2026" + tail
+
+
+def title_case(name: str) -> str:
+    """Return an ATT&CK name with each lower-case word capitalised, except the minor ones.
+
+    ATT&CK writes some names in sentence case ("Space after Filename"); Sigma titles are in
+    title case. Words holding a dot, slash or underscore, or starting with a digit, are
+    names of files and paths and keep their spelling, as do words already capitalised.
+    """
+    return " ".join(
+        word[0].upper() + word[1:]
+        if word.islower()
+        and word not in _MINOR_WORDS
+        and not any(mark in word for mark in "./_")
+        and not word[0].isdigit()
+        else word
+        for word in name.split(" ")
+    )
+
+
 def render_rule(rule: DetectionRule, tactics: Iterable[str] = ()) -> str:
     """Return a built rule as Sigma YAML, ending with a newline.
 
@@ -121,13 +198,12 @@ def render_rule(rule: DetectionRule, tactics: Iterable[str] = ()) -> str:
             "the technique tag; pass tactics=find_tactics(kg.store, technique_id)"
         )
         warnings.warn(msg, D3fgraphWarning, stacklevel=2)
-    suffix = _TITLE_SUFFIX.get(rule.variant, f" - {rule.source_name}")
     detection: dict[str, Any] = {
         "selection": {field: _value(values) for field, values in rule.selection.items()},
         "condition": "selection",
     }
     document: dict[str, Any] = {
-        "title": f"{rule.technique.name} ({rule.technique.id}){suffix}",
+        "title": rule_title(rule),
         "id": str(rule_id(rule.technique.id, rule.variant)),
         "status": "experimental",
         "description": _Folded(rule.summary),

@@ -1,0 +1,73 @@
+"""``d3fgraph data info`` and ``d3fgraph data clear-cache``, run in-process."""
+
+from __future__ import annotations
+
+import json
+
+from d3fgraph.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+class TestDataInfo:
+    def test_names_the_versions_and_where_the_data_came_from(self, capsys, cli_env):
+        code, out, err = run(capsys, "data", "info", "--format", "json")
+
+        info = json.loads(out)
+        assert (code, err) == (0, "")
+        text = json.dumps(info)
+        assert "1.2.0" in text
+        assert "1.8.0" in text
+        assert str(cli_env) in text
+
+    def test_table_lists_the_same_facts(self, capsys, cli_env):
+        code, out, _ = run(capsys, "data", "info")
+
+        assert code == 0
+        assert "1.2.0" in out
+        assert "1.8.0" in out
+
+
+class TestClearCache:
+    def test_removes_graphs_views_half_built_entries_and_the_digest(
+        self, capsys, tmp_path, monkeypatch
+    ):
+        """Everything d3fgraph put in its cache goes, and each removal is named."""
+        monkeypatch.setenv("D3FGRAPH_CACHE_DIR", str(tmp_path))
+        graphs, owl = tmp_path / "graphs", tmp_path / "owl"
+        (graphs / "graph-abc" / "store").mkdir(parents=True)
+        (graphs / ".graph-building-x1").mkdir()
+        (graphs / "inputs.json").write_text("{}")
+        (graphs / "graph-abc.lock").write_text("")
+        owl.mkdir()
+        (owl / "owl-abc.sqlite3").write_bytes(b"x")
+        (owl / ".owl-abc.sqlite3.123").write_bytes(b"x")
+        (tmp_path / "notes.txt").write_text("the user's own file")
+
+        code, out, _ = run(capsys, "data", "clear-cache")
+
+        assert code == 0
+        assert sorted(out.splitlines()) == sorted(
+            f"removed {path}"
+            for path in (
+                graphs / "graph-abc",
+                graphs / ".graph-building-x1",
+                graphs / "inputs.json",
+                owl / "owl-abc.sqlite3",
+                owl / ".owl-abc.sqlite3.123",
+            )
+        )
+        assert sorted(p.name for p in graphs.iterdir()) == ["graph-abc.lock"]
+        assert list(owl.iterdir()) == []
+        assert (tmp_path / "notes.txt").read_text() == "the user's own file"
+
+    def test_says_when_there_is_nothing_to_remove(self, capsys, tmp_path, monkeypatch):
+        monkeypatch.setenv("D3FGRAPH_CACHE_DIR", str(tmp_path))
+
+        code, out, _ = run(capsys, "data", "clear-cache")
+
+        assert (code, out) == (0, f"nothing to remove under {tmp_path}\n")
