@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, raw, why in CASES:
         bindings = {k: iri(v) if v.startswith("d3f:") else v for k, v in raw.items()}
         median, worst, result = timed(partial(run_saved_query, store, name, bindings), args.runs)
-        shown = ", ".join(f"{k}={v}" for k, v in raw.items())
+        shown = ", ".join(f"{k}={v}" for k, v in raw.items()) or "none"
         rows.append((f"`{name}`", shown, why, len(result), median, worst))
 
     model = knowledge.model("T1055.001")
