@@ -162,7 +162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(text)
     write_section(args.output, text)
     shutil.rmtree(work, ignore_errors=True)
-    return 0
+    failed = [r.name for r in results if r.note]
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def build_stages(cache_dir: Path) -> dict[str, float]:
@@ -181,29 +184,32 @@ def build_stages(cache_dir: Path) -> dict[str, float]:
 def report(results: list[Result], stages: dict[str, float]) -> str:
     baseline = results[0].median_s
     by_name = {r.name[:3]: r for r in results}
-    cold = by_name["(b)"]
-    compile_s = stages.get("ocsf_compile", float("nan"))
+    warm, cold, everything = by_name["(c)"], by_name["(b)"], by_name["(e)"]
+    # Why a miss is a miss, in figures this run measured.
+    slowest = max(stages.items(), key=lambda item: item[1], default=None)
+    cold_why = f"{cold.median_s:.2f} s, {cold.median_s / baseline:.2f} x (a)"
+    if slowest is not None:
+        name, seconds = slowest
+        cold_why += (
+            f"; the first run builds the whole cache, and its longest stage, {name}, took "
+            f"{seconds:.2f} s ({seconds / baseline:.2f} x (a)) on its own; see the stages below"
+        )
     checks = [
         (
             "(c) warm render-model at most 0.25 x (a)",
-            by_name["(c)"].median_s <= 0.25 * baseline,
-            "",
+            warm.median_s <= 0.25 * baseline,
+            f"{warm.median_s * 1000:.0f} ms, {warm.median_s / baseline:.2f} x (a)",
         ),
-        (
-            "(b) first run at most 1.0 x (a)",
-            cold.median_s <= baseline,
-            # Why a miss is a miss, in figures this run measured.
-            f"the first run builds the whole cache; compiling the OCSF schema with ocsf-lib "
-            f"alone took {compile_s:.2f} s ({compile_s / baseline:.2f} x (a)); see the stages "
-            "below",
-        ),
+        ("(b) first run at most 1.0 x (a)", cold.median_s <= baseline, cold_why),
     ]
     queries = [r for r in results if r.name.startswith("(d)")]
     slow = [r.name for r in queries if r.median_s >= 0.05]
     checks.append(
         ("(d) every saved query under 50 ms", not slow, f"over: {', '.join(slow)}"),
     )
-    checks.append(("(e) render-all under 30 s", by_name["(e)"].median_s < 30, ""))
+    checks.append(
+        ("(e) render-all under 30 s", everything.median_s < 30, f"{everything.median_s:.1f} s")
+    )
     heavy = [f"{r.name} ({r.peak_mb:.0f} MB)" for r in results if r.peak_mb >= 300]
     checks.append(("peak memory of every command under 300 MB", not heavy, ", ".join(heavy)))
 
@@ -216,7 +222,7 @@ def report(results: list[Result], stages: dict[str, float]) -> str:
         "D3FGRAPH_DATA_DIR=/path/to/data python benchmarks/run_benchmarks.py",
         "```",
         "",
-        f"Run on {datetime.now(UTC):%Y-%m-%d}: {platform.platform()}, "
+        f"Run on {datetime.now(UTC):%Y-%m-%d}: {platform.system()} {platform.machine()}, "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}. Whole-process times are "
         "medians of fresh processes; query times are medians inside one process.",
         "",

@@ -14,13 +14,10 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 from d3fgraph.commands import add_common, emit, load_model
 from d3fgraph.errors import EXIT_OK, EXIT_USAGE, D3fgraphError, D3fgraphWarning
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["main", "render_model_main"]
 

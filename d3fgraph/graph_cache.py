@@ -237,10 +237,17 @@ class GraphCache:
         for path in sorted(self.root.iterdir()):
             ours = path.name.startswith(("graph-", ".graph-building-")) and path.is_dir()
             if ours or path.name == DIGEST_MEMO:
-                self._remove(path)
-                if path.exists():
-                    msg = f"cannot remove {path} from the graph cache; delete it by hand"
-                    raise CacheError(msg)
+                try:
+                    if path.is_dir():
+                        shutil.rmtree(path)
+                    else:
+                        path.unlink()
+                except OSError as exc:
+                    msg = (
+                        f"cannot remove {path} from the graph cache: {exc.strerror or exc}; "
+                        "delete it by hand"
+                    )
+                    raise CacheError(msg) from exc
                 removed.append(path)
         return removed
 

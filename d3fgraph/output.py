@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 from d3fgraph.errors import D3fgraphError
@@ -24,15 +24,11 @@ def write_text_atomically(path: Path, text: str) -> None:
         msg = f"cannot write {path}: the folder {folder} does not exist; create it first"
         raise D3fgraphError(msg)
     try:
-        fd, staging = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=folder)
+        fd, staging = _create_staging(folder, path.name)
     except OSError as exc:
         msg = f"cannot write {path}: {exc.strerror or exc}"
         raise D3fgraphError(msg) from exc
     try:
-        # mkstemp makes the file private; give it the mode a plain open() would have.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
@@ -46,3 +42,19 @@ def write_text_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(staging).unlink(missing_ok=True)
         raise
+
+
+def _create_staging(folder: Path, name: str) -> tuple[int, Path]:
+    """Create a new, empty file beside ``name`` with the mode a plain ``open()`` gives.
+
+    The kernel applies the process's umask to the 0o666 asked for here. Reading the umask
+    to apply it by hand would mean setting it for a moment, which races with other threads
+    creating files (render-all writes on several).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    while True:
+        staging = folder / f".{name}.{secrets.token_hex(8)}.partial"
+        try:
+            return os.open(staging, flags, 0o666), staging
+        except FileExistsError:
+            continue

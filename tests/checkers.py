@@ -61,23 +61,25 @@ def run_checker(name: str, *arguments: str | Path, timeout: float = 600) -> tupl
     sigma-check runs without the validators that need reference data from the internet
     when it cannot reach it (see ``offline_sigma_validators``).
     """
-    options = [f"--exclude={v}" for v in offline_sigma_validators()] if name == CHECKERS[0] else []
+    options = (
+        [f"--exclude={v}" for v in offline_sigma_validators()] if name == "sigma-check" else []
+    )
     return _run(name, *options, *map(str, arguments), timeout=timeout)
 
 
 @functools.cache
 def offline_sigma_validators() -> tuple[str, ...]:
-    """Return the validators sigma-check skips here for want of internet access.
+    """Return the validators sigma-check skips for want of internet access.
 
-    sigma-check builds every validator again for each file, and one that downloads its
-    reference data retries the network each time: with a slow resolver, a second or more
-    per file. Those validators cannot run offline in any case, so they are learnt from one
-    run on a small rule and left out of the rest.
+    sigma-check builds every validator anew for each file, and one that downloads reference
+    data tries the network again each time, which costs seconds per file where name lookups
+    are slow. Such validators cannot run offline in any case, so one run on a small rule
+    names them and later runs leave them out. With internet access the list is empty.
     """
     with tempfile.TemporaryDirectory() as folder:
         probe = Path(folder) / "probe.yml"
         probe.write_text(_PROBE_RULE, encoding="utf-8")
-        _, output = _run(CHECKERS[0], str(probe), timeout=600)
+        _, output = _run("sigma-check", str(probe), timeout=600)
     for line in output.splitlines():
         if line.startswith(_SKIPPED):
             return tuple(name.strip() for name in line[len(_SKIPPED) :].split(","))

@@ -52,8 +52,9 @@ class TestReport:
         text = module.report(self.results(module, 3.0, 0.07), stages)
 
         assert (
-            "| (b) first run at most 1.0 x (a) | missed: the first run builds the whole cache; "
-            "compiling the OCSF schema with ocsf-lib alone took 1.20 s (1.20 x (a))"
+            "| (b) first run at most 1.0 x (a) | missed: 3.00 s, 3.00 x (a); the first run builds "
+            "the whole cache, and its longest stage, ocsf_compile, took 1.20 s (1.20 x (a)) on "
+            "its own"
         ) in text
         assert (
             "| (d) every saved query under 50 ms | missed: over: "

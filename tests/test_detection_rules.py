@@ -9,10 +9,10 @@ from pyoxigraph import RdfFormat, Store
 
 from d3fgraph.detection import (
     TACTIC_TAGS,
-    MatchKind,
     RuleCondition,
     SigmaVariant,
     UnsupportedRuleError,
+    ValueMatch,
     attack_tags,
     build_rule,
     explain_rule,
@@ -168,7 +168,7 @@ class TestRunKeyRules:
 
         assert (path.values, path.match, path.field) == (
             (self.RUN, self.RUN_ONCE),
-            MatchKind.ENDSWITH,
+            ValueMatch.ENDSWITH,
             RUN_KEY_PATH,
         )
         assert built.selection["reg_value.path|endswith"] == (self.RUN, self.RUN_ONCE)
@@ -234,7 +234,7 @@ class TestRunKeyRules:
     def test_substring_condition_needs_text(self):
         """A number cannot be matched in part; the condition says why."""
         with pytest.raises(ValueError, match="needs non-empty text values"):
-            RuleCondition("EventID", (13,), RUN_KEY_PATH, match=MatchKind.CONTAINS)
+            RuleCondition("EventID", (13,), RUN_KEY_PATH, match=ValueMatch.CONTAINS)
 
 
 class TestAttackTags:

@@ -9,7 +9,8 @@ import pytest
 
 from d3fgraph.detection import (
     MappingFileError,
-    MatchKind,
+    ValueMatch,
+    build_rule,
     load_sysmon_mapping,
     read_sysmon_mapping,
 )
@@ -211,7 +212,7 @@ class TestShippedMapping:
 
         assert (spelt.path, spelt.match, spelt.values) == (
             "reg_value.path",
-            MatchKind.ENDSWITH,
+            ValueMatch.ENDSWITH,
             (
                 "\\Microsoft\\Windows\\CurrentVersion\\Run",
                 "\\Microsoft\\Windows\\CurrentVersion\\RunOnce",
@@ -220,7 +221,7 @@ class TestShippedMapping:
         assert (detection.sysmon_event, narrowing.path, narrowing.match, narrowing.core_to) == (
             13,
             "reg_value.path",
-            MatchKind.CONTAINS,
+            ValueMatch.CONTAINS,
             "technique",
         )
         assert narrowing.values == (
@@ -238,6 +239,19 @@ class TestShippedMapping:
             for path in paths:
                 assert knowledge.ocsf.resolve_path(event_class, path).native, (event.event_id, path)
             assert event.activity_id in dict(event_class.activities)
+
+    @pytest.mark.parametrize("variant", ["definitional", "ocsf-native"])
+    def test_every_field_values_entry_fits_its_shipped_model(self, knowledge, variant):
+        """A field_values entry that named no invariant field of the model would silently cost
+        the technique its OCSF rules; each one must build, with the entry's condition."""
+        mapping = load_sysmon_mapping()
+        entries = [(t.technique_id, v) for t in mapping.techniques for v in t.field_values]
+
+        assert entries
+        for technique_id, values in entries:
+            rule = build_rule(knowledge.model(technique_id), variant, mapping)
+            stated = {c.field.path: (c.values, c.match) for c in rule.stated}
+            assert stated[values.path] == (values.values, values.match), technique_id
 
     def test_targets_are_files_of_the_pinned_ocsf_release(self, data_dir):
         """Each row's target names a file that exists in the OCSF source tree."""
@@ -267,8 +281,8 @@ class TestReadSysmonMapping:
         plain = read_sysmon_mapping(MINIMAL, "m.yaml").technique("T1055.001")
         prefixed = read_sysmon_mapping(text, "m.yaml").technique("T1055.001")
 
-        assert plain.native_alternatives[0].match is MatchKind.EQUALS
-        assert prefixed.sysmon_conditions[0].match is MatchKind.STARTSWITH
+        assert plain.native_alternatives[0].match is ValueMatch.EQUALS
+        assert prefixed.sysmon_conditions[0].match is ValueMatch.STARTSWITH
 
     def test_reads_field_values(self):
         """field_values spell an invariant model field: path, match, values, rationale, source."""
@@ -287,7 +301,7 @@ class TestReadSysmonMapping:
 
         assert (spelt.path, spelt.match, spelt.values, spelt.source) == (
             "reg_value.path",
-            MatchKind.ENDSWITH,
+            ValueMatch.ENDSWITH,
             ("\\Run",),
             "doc",
         )

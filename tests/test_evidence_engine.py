@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from d3fgraph.detection import MatchKind, build_rule, load_sysmon_mapping
+from d3fgraph.detection import ValueMatch, build_rule, load_sysmon_mapping
 from d3fgraph.evidence import (
     EventTable,
     FunnelStep,
@@ -177,11 +177,11 @@ class TestSubstringConditions:
         assert item.steps[-1] == (
             "TargetObject",
             (self.RUN + "\\", self.RUN_ONCE + "\\"),
-            MatchKind.CONTAINS,
+            ValueMatch.CONTAINS,
         )
         assert found == (0, 2)
         assert funnel[-1] == FunnelStep(
-            "TargetObject", item.steps[-1][1], 2, (), MatchKind.CONTAINS
+            "TargetObject", item.steps[-1][1], 2, (), ValueMatch.CONTAINS
         )
 
     @pytest.mark.parametrize("variant", ["definitional", "ocsf-native"])
@@ -199,17 +199,27 @@ class TestSubstringConditions:
     def test_funnel_matches_percent_and_underscore_as_themselves(self):
         """LIKE's own wildcards in a value are escaped, so the funnel agrees with Sigma."""
         events = ({"Name": "A_1"}, {"Name": "AB1"}, {"Name": "50%"}, {"Name": "50x"})
-        steps = (("Name", ("_1", "0%"), MatchKind.ENDSWITH),)
+        steps = (("Name", ("_1", "0%"), ValueMatch.ENDSWITH),)
 
         with EventTable(events, ("Name",)) as table:
             (step,) = table.funnel(steps)
 
-        assert (step.remaining, step.match) == (2, MatchKind.ENDSWITH)
+        assert (step.remaining, step.match) == (2, ValueMatch.ENDSWITH)
         assert step.to_dict()["match"] == "endswith"
+
+    def test_funnel_equality_ignores_case_as_sigma_does(self):
+        """StartFunction 'loadlibrarya' passes a step on LoadLibraryA, as the rule itself does."""
+        events = ({"StartFunction": "loadlibrarya"}, {"StartFunction": "LoadLibraryW"})
+        steps = (("StartFunction", ("LoadLibraryA",)),)
+
+        with EventTable(events, ("StartFunction",)) as table:
+            (step,) = table.funnel(steps)
+
+        assert step.remaining == 1
 
     def test_silent_substring_step_lists_what_the_events_held(self):
         """A step that leaves nothing shows the values met, like an equality step."""
-        steps = (("TargetObject", ("\\RunOnce\\",), MatchKind.STARTSWITH),)
+        steps = (("TargetObject", ("\\RunOnce\\",), ValueMatch.STARTSWITH),)
 
         with EventTable(self.SETS[:1], ("TargetObject",)) as table:
             (step,) = table.funnel(steps)

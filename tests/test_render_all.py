@@ -94,7 +94,7 @@ def in_batches(files: list[Path]) -> list[list[Path]]:
 
 
 def check_all(checker: str, files: list[Path]) -> list[tuple[int, str]]:
-    """Run a checker over ``files`` in batches, two calls at a time (one per CPU here)."""
+    """Run a checker over ``files`` in batches, two calls at a time."""
     find_checker(checker)
     with ThreadPoolExecutor(max_workers=2) as pool:
         return list(pool.map(lambda batch: run_checker(checker, *batch), in_batches(files)))
@@ -107,7 +107,14 @@ class TestFullRun:
         code, _, summary, _, _ = full_run
         totals = coverage.totals
 
+        written = summary["written"]
+        files = [f for entry in written for f in entry["files"]]
+        rules = [f for f in files if f.rsplit("/", 1)[-1].startswith("sigma-")]
+
         assert code == 0
+        # A diagram, a Markdown card and an HTML page (the run asks for --format html) per
+        # technique, and its rules.
+        assert len(files) == 3 * totals.modelled + len(rules)
         assert summary["counts"] == {
             "techniques": totals.techniques,
             "written": totals.modelled,
@@ -115,10 +122,11 @@ class TestFullRun:
             # Only the reasons some technique has: every linked technique is modelled.
             "not_modelled": {"no-artifact-link": totals.no_artifact_link},
             "deprecated": totals.deprecated,
-            "files": summary["counts"]["files"],
-            "sigma_rules": summary["counts"]["sigma_rules"],
-            "sigma_rules_not_written": 3 * totals.modelled - summary["counts"]["sigma_rules"],
+            "files": len(files),
+            "sigma_rules": len(rules),
+            "sigma_rules_not_written": sum(len(e["rules_not_written"]) for e in written),
         }
+        assert len(rules) + summary["counts"]["sigma_rules_not_written"] == 3 * totals.modelled
         assert (totals.modelled, totals.no_artifact_link, totals.no_ocsf_row) == (436, 243, 0)
 
     def test_prints_the_counts_and_the_reasons(self, full_run, coverage):
@@ -244,7 +252,7 @@ class TestFullRun:
 
 
 class TestFailures:
-    def test_a_renderer_error_is_reported_and_exits_one(
+    def test_a_renderer_error_is_reported_and_exits_two(
         self, capsys, cli_env, tmp_path, monkeypatch
     ):
         """A diagram that fails for one technique is in the summary; the rest is written."""
@@ -258,7 +266,7 @@ class TestFailures:
 
         code, out, _ = run_few(capsys, tmp_path)
 
-        assert code == 1
+        assert code == 2
         summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
         assert summary["counts"]["failed"] == 1
         assert summary["counts"]["written"] == 1
@@ -282,7 +290,7 @@ class TestFailures:
         monkeypatch.setattr(run_module, "build_card", broken)
         broken_code, _, _ = run_few(capsys, tmp_path / "bad")
 
-        assert (code, broken_code) == (0, 1)
+        assert (code, broken_code) == (0, 2)
         for technique in ("T1055.001", "T1003.002"):
             good, bad = tmp_path / "good" / technique, tmp_path / "bad" / technique
             rules = sorted(p.name for p in good.glob("sigma-*.yml"))
@@ -339,7 +347,7 @@ class TestCommandLine:
         code, _, err = run(capsys, "render-all", str(tmp_path), "--jobs", "0")
 
         assert code == 1
-        assert "expected a whole number of at least 1, not '0'" in err
+        assert "argument --jobs: '0' is not a whole number of 1 or more" in err
 
     def test_an_unknown_technique_is_one_line(self, capsys, cli_env, tmp_path):
         """An id D3FEND does not hold fails with the lookup's message, writing nothing."""

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from d3fgraph.detection import MappedCondition, MatchKind, build_rule, load_sysmon_mapping
+from d3fgraph.detection import MappedCondition, ValueMatch, build_rule, load_sysmon_mapping
 from d3fgraph.model.event_model import ObservedField
 from d3fgraph.model.model_file import CORE_TO_VALUES
 from d3fgraph.model.vocab import InvarianceClass
@@ -274,7 +274,7 @@ class TestSubstringConditions:
             core_to=None,
             rationale="Droppers often run from a temporary folder.",
             source="sysmon-13",
-            match=MatchKind.CONTAINS,
+            match=ValueMatch.CONTAINS,
         )
         conditions = (*detection.sysmon_conditions, writer)
         edited = dataclasses.replace(

@@ -18,7 +18,15 @@ if TYPE_CHECKING:
     from d3fgraph.knowledge import KnowledgeGraph
     from d3fgraph.model.event_model import EventModel
 
-__all__ = ["add_common", "check_target", "emit", "load_knowledge", "load_model", "target_model"]
+__all__ = [
+    "add_common",
+    "check_target",
+    "emit",
+    "load_knowledge",
+    "load_model",
+    "positive_int",
+    "target_model",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +71,21 @@ def load_model(args: argparse.Namespace, target: str) -> EventModel:
     """Return the model of a technique id or of a model file, as ``target`` names one."""
     model_file = check_target(target)
     return target_model(load_knowledge(args), target, model_file)
+
+
+def positive_int(text: str) -> int:
+    """Read an option's whole number of 1 or more; ``type=`` for argparse.
+
+    Zero or less would ask for nothing (no matches, no threads), which is never meant.
+    """
+    msg = f"{text!r} is not a whole number of 1 or more"
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(msg) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(msg)
+    return value
 
 
 def emit(text: str, output: Path | None) -> None:

@@ -8,16 +8,17 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from d3fgraph.commands import add_common, load_knowledge
-from d3fgraph.errors import EXIT_OK
+from d3fgraph.commands import add_common, load_knowledge, positive_int
+from d3fgraph.errors import EXIT_DATA, EXIT_OK
 
 if TYPE_CHECKING:
     from d3fgraph.render_all import RenderAllReport, TechniqueResult
 
 __all__ = ["EXIT_RENDER_FAILED", "register"]
 
-#: Exit code when any technique failed to render; the rest are written all the same.
-EXIT_RENDER_FAILED: Final = 1
+#: Exit code when any technique failed to render (the rest are written all the same): a
+#: data failure, as the exit codes of every command count it, not bad usage.
+EXIT_RENDER_FAILED: Final = EXIT_DATA
 
 #: Without a progress bar, one line every this many techniques.
 _LINE_EVERY: Final = 50
@@ -34,7 +35,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "card (ID/card.md, plus ID/card.html with --format html); then index.md, linking "
             "them and saying why the other techniques are not modelled, and summary.json, "
             "listing every file and failure. Files an earlier run wrote are overwritten when "
-            "this run writes them again; every other file in OUTDIR is left alone. Exits 1 when "
+            "this run writes them again; every other file in OUTDIR is left alone. Exits 2 when "
             "any technique failed to render."
         ),
     )
@@ -48,7 +49,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument(
         "--jobs",
-        type=_positive,
+        type=positive_int,
         metavar="N",
         help="techniques rendered at once, on threads (default: one per CPU, at most 4)",
     )
@@ -59,17 +60,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="render only this technique; repeat for more (default: every technique)",
     )
     parser.set_defaults(handler=_render_all)
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        msg = f"expected a whole number of at least 1, not {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
 
 
 def _render_all(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from d3fgraph.commands import add_common, emit, load_knowledge
+from d3fgraph.commands import add_common, emit, load_knowledge, positive_int
 from d3fgraph.errors import EXIT_OK, UsageError
 
 __all__ = ["register"]
@@ -32,7 +32,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("text", nargs="?", metavar="TEXT", help="an id, name or label to find")
     parser.add_argument(
         "--limit",
-        type=_positive_int,
+        type=positive_int,
         default=10,
         metavar="N",
         help="matches to show, at least 1 (default: 10)",
@@ -50,18 +50,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
     parser.set_defaults(handler=_techniques)
-
-
-def _positive_int(text: str) -> int:
-    """Return ``--limit``'s value, refusing zero and negatives, which would show nothing."""
-    msg = f"{text!r} is not a whole number of 1 or more"
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(msg) from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(msg)
-    return value
 
 
 def _techniques(args: argparse.Namespace) -> int:

@@ -15,10 +15,10 @@ from d3fgraph.detection.mapping_model import (
 )
 from d3fgraph.detection.rule_model import (
     DetectionRule,
-    MatchKind,
     RuleCondition,
     SigmaVariant,
     UnsupportedRuleError,
+    ValueMatch,
 )
 from d3fgraph.detection.rules import DEFAULT_OCSF_LAYER, RULE_LEVELS, build_rule
 from d3fgraph.detection.sysmon_mapping import load_sysmon_mapping, read_sysmon_mapping
@@ -33,13 +33,13 @@ __all__ = [
     "FieldValues",
     "MappedCondition",
     "MappingFileError",
-    "MatchKind",
     "RuleCondition",
     "SigmaVariant",
     "SysmonEvent",
     "SysmonMapping",
     "TechniqueDetection",
     "UnsupportedRuleError",
+    "ValueMatch",
     "attack_tags",
     "build_rule",
     "explain_rule",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from d3fgraph.detection.rule_model import MatchKind
+from d3fgraph.detection.rule_model import ValueMatch
 from d3fgraph.model.vocab import InvarianceClass
 from d3fgraph.scoring import TelemetryLayer
 
@@ -74,7 +74,7 @@ class MappedCondition:
     rationale: str
     source: str
     replaces: str | None = None
-    match: MatchKind = MatchKind.EQUALS
+    match: ValueMatch = ValueMatch.EQUALS
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +87,7 @@ class FieldValues:
 
     path: str
     values: tuple[str, ...]
-    match: MatchKind
+    match: ValueMatch
     rationale: str
     source: str
 

@@ -10,7 +10,7 @@ from d3fgraph.errors import D3fgraphError
 from d3fgraph.model.event_model import ObservedField, TechniqueRef
 from d3fgraph.scoring import RobustnessScore
 
-__all__ = ["DetectionRule", "MatchKind", "RuleCondition", "SigmaVariant", "UnsupportedRuleError"]
+__all__ = ["DetectionRule", "RuleCondition", "SigmaVariant", "UnsupportedRuleError", "ValueMatch"]
 
 
 class SigmaVariant(StrEnum):
@@ -24,10 +24,10 @@ class SigmaVariant(StrEnum):
     SYSMON = "sysmon"
 
 
-class MatchKind(StrEnum):
+class ValueMatch(StrEnum):
     """How a condition compares a field with its values; all but ``equals`` are Sigma modifiers.
 
-    Every kind ignores case, as Sigma's string matching does.
+    Every kind ignores the case of text, as Sigma's string matching does.
     """
 
     #: The field holds one of the values, whole.
@@ -46,10 +46,10 @@ class MatchKind(StrEnum):
 
 
 _MATCH_WORDS: Final = {
-    MatchKind.EQUALS: "=",
-    MatchKind.CONTAINS: "contains",
-    MatchKind.STARTSWITH: "starts with",
-    MatchKind.ENDSWITH: "ends with",
+    ValueMatch.EQUALS: "=",
+    ValueMatch.CONTAINS: "contains",
+    ValueMatch.STARTSWITH: "starts with",
+    ValueMatch.ENDSWITH: "ends with",
 }
 
 
@@ -71,7 +71,7 @@ class RuleCondition:
     values: tuple[int | str, ...]
     field: ObservedField
     implied: bool = False
-    match: MatchKind = MatchKind.EQUALS
+    match: ValueMatch = ValueMatch.EQUALS
 
     def __post_init__(self) -> None:
         if not self.values:
@@ -80,7 +80,7 @@ class RuleCondition:
         if "|" in self.rule_field or not self.rule_field.strip():
             msg = f"rule field {self.rule_field!r} is empty or holds '|', Sigma's modifier mark"
             raise ValueError(msg)
-        if self.match is not MatchKind.EQUALS:
+        if self.match is not ValueMatch.EQUALS:
             numbers = [v for v in self.values if not isinstance(v, str)]
             if numbers or not all(self.values):
                 msg = (
@@ -92,7 +92,7 @@ class RuleCondition:
     @property
     def sigma_key(self) -> str:
         """The field as Sigma writes it, with its modifier: ``TargetObject|contains``."""
-        if self.match is MatchKind.EQUALS:
+        if self.match is ValueMatch.EQUALS:
             return self.rule_field
         return f"{self.rule_field}|{self.match}"
 

@@ -27,10 +27,10 @@ from d3fgraph.detection.mapping_model import (
 )
 from d3fgraph.detection.rule_model import (
     DetectionRule,
-    MatchKind,
     RuleCondition,
     SigmaVariant,
     UnsupportedRuleError,
+    ValueMatch,
 )
 from d3fgraph.detection.wording import condition_text, first_sentence, not_native, summary
 from d3fgraph.model.event_model import EventModel, ObservedField
@@ -93,7 +93,9 @@ def build_rule(
     if variant is not SigmaVariant.SYSMON:
         # Sysmon writes some of these attributes differently (TargetObject holds the key
         # and the value name), so the Sysmon rule states its own conditions instead.
-        conditions += tuple(_spelt(model, values) for values in detection.field_values)
+        conditions += tuple(
+            _spelt(model, values, mapping.origin) for values in detection.field_values
+        )
         spelt = [first_sentence(values.rationale) for values in detection.field_values]
 
     if variant is SigmaVariant.DEFINITIONAL:
@@ -187,11 +189,14 @@ def _invariant_conditions(model: EventModel) -> tuple[RuleCondition, ...]:
     )
 
 
-def _spelt(model: EventModel, values: FieldValues) -> RuleCondition:
+def _spelt(model: EventModel, values: FieldValues, origin: str) -> RuleCondition:
+    """Return the condition a ``field_values`` entry writes for an invariant model field.
+
+    An entry that does not fit the model makes the OCSF variants unwritable for it rather
+    than wrong; the shipped file is checked against the shipped models by the tests.
+    """
     field = next((f for f in model.fields if f.path == values.path), None)
-    where = (
-        f"techniques: {model.technique.id}: field_values in ontologies/mappings/sysmon-ocsf.yaml"
-    )
+    where = f"techniques: {model.technique.id}: field_values in {origin or 'the Sysmon mapping'}"
     if field is None:
         msg = f"{where} spells {values.path}, which is not a field of the model; remove the entry"
         raise UnsupportedRuleError(msg)
@@ -245,7 +250,7 @@ def _mapped(condition: MappedCondition) -> RuleCondition:
         # A single value is the field's value only when the condition tests the whole field.
         value=(
             condition.values[0]
-            if len(condition.values) == 1 and condition.match is MatchKind.EQUALS
+            if len(condition.values) == 1 and condition.match is ValueMatch.EQUALS
             else None
         ),
         core_to=condition.core_to,
@@ -274,7 +279,7 @@ def _in_sysmon(model: EventModel, event: SysmonEvent, condition: RuleCondition) 
     path = condition.field.path
     constants = event.constants()
     if path in constants:
-        if condition.values != (constants[path],) or condition.match is not MatchKind.EQUALS:
+        if condition.values != (constants[path],) or condition.match is not ValueMatch.EQUALS:
             msg = (
                 f"Sysmon Event ID {event.event_id} always has {path} = {constants[path]}, so it "
                 f"cannot express {condition_text(condition)} for {model.technique.id}"

@@ -30,7 +30,7 @@ from d3fgraph.detection.mapping_model import (
     SysmonMapping,
     TechniqueDetection,
 )
-from d3fgraph.detection.rule_model import MatchKind, SigmaVariant
+from d3fgraph.detection.rule_model import SigmaVariant, ValueMatch
 from d3fgraph.model.vocab import InvarianceClass
 from d3fgraph.model.yaml_source import Located
 from d3fgraph.resources import ontology_resource
@@ -70,7 +70,7 @@ _TECHNIQUE_KEYS: Final = (
 _SYSMON_KEYS: Final = ("event_id", "conditions")
 _CONDITION_KEYS: Final = ("path", "values", "match", "invariance", "core_to", "rationale", "source")
 _FIELD_VALUES_KEYS: Final = ("path", "values", "match", "rationale", "source")
-_MATCHES: Final = tuple(m.value for m in MatchKind)
+_MATCHES: Final = tuple(m.value for m in ValueMatch)
 
 
 def load_sysmon_mapping(path: Path | None = None) -> SysmonMapping:
@@ -285,23 +285,23 @@ def _field_values(node: Located, sources: dict[str, str]) -> FieldValues:
     )
 
 
-def _match(node: Located) -> MatchKind:
+def _match(node: Located) -> ValueMatch:
     """Read a condition's optional ``match``; equality when absent."""
     match = optional(node, "match")
     if match is None:
-        return MatchKind.EQUALS
+        return ValueMatch.EQUALS
     if not isinstance(match.value, str) or match.value not in _MATCHES:
         msg = (
             f"match {match.plain()!r} is not one of: {', '.join(_MATCHES)} "
             "(equals is the default; the others are Sigma's modifiers of the same name)"
         )
         raise MappingFileError(msg, location=match.location)
-    return MatchKind(match.value)
+    return ValueMatch(match.value)
 
 
-def _values(node: Located, match: MatchKind) -> tuple[int | str, ...]:
+def _values(node: Located, match: ValueMatch) -> tuple[int | str, ...]:
     values = scalar_list(node)
-    if match is not MatchKind.EQUALS:
+    if match is not ValueMatch.EQUALS:
         wrong = next((v for v in node.value if not isinstance(v.value, str) or not v.value), None)
         if wrong is not None:
             msg = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from d3fgraph.detection.rule_model import DetectionRule, MatchKind, RuleCondition, SigmaVariant
+from d3fgraph.detection.rule_model import DetectionRule, RuleCondition, SigmaVariant, ValueMatch
 from d3fgraph.model.event_model import EventModel, ObservedField
 from d3fgraph.model.vocab import InvarianceClass
 from d3fgraph.scoring import RobustnessScore
@@ -103,13 +103,15 @@ def condition_text(condition: RuleCondition) -> str:
     return match_text(condition.rule_field, condition.values, condition.match)
 
 
-def match_text(field: str, values: Sequence[int | str], match: MatchKind = MatchKind.EQUALS) -> str:
+def match_text(
+    field: str, values: Sequence[int | str], match: ValueMatch = ValueMatch.EQUALS
+) -> str:
     """Return a comparison in words: ``f = a``, ``f in (a, b)``, ``f ends with one of (a, b)``."""
     shown = [str(v) for v in values]
     if len(shown) == 1:
         return f"{field} {match.words} {shown[0]}"
     listed = f"({', '.join(shown)})"
-    if match is MatchKind.EQUALS:
+    if match is ValueMatch.EQUALS:
         return f"{field} in {listed}"
     return f"{field} {match.words} one of {listed}"
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from d3fgraph.detection.mapping_model import SysmonMapping
-from d3fgraph.detection.rule_model import DetectionRule, MatchKind
+from d3fgraph.detection.rule_model import DetectionRule, ValueMatch
 from d3fgraph.evidence.conversion import (
     RuleConversionError,
     parse_rule,
@@ -42,7 +42,7 @@ _INT64_MAX: Final = 2**63 - 1
 
 #: A step of the funnel: a field and the values it accepts, compared for equality unless a
 #: third item names another match.
-Condition = tuple[str, tuple[int | str, ...]] | tuple[str, tuple[int | str, ...], MatchKind]
+Condition = tuple[str, tuple[int | str, ...]] | tuple[str, tuple[int | str, ...], ValueMatch]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,7 @@ class CompiledRule:
 
     ``steps`` are the rule's conditions in order, the log source's first, as the funnel
     that explains a match or a silence walks them; a condition that matches part of a field
-    carries its ``MatchKind`` as a third item.
+    carries its ``ValueMatch`` as a third item.
     """
 
     rule: DetectionRule
@@ -72,7 +72,7 @@ class FunnelStep:
     values: tuple[int | str, ...]
     remaining: int
     seen: tuple[tuple[str | None, int], ...] = ()
-    match: MatchKind = MatchKind.EQUALS
+    match: ValueMatch = ValueMatch.EQUALS
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -201,7 +201,7 @@ class EventTable:
         parameters: list[int | str] = []
         for step in steps:
             name, values = step[0], step[1]
-            match = step[2] if len(step) == 3 else MatchKind.EQUALS
+            match = step[2] if len(step) == 3 else ValueMatch.EQUALS
             before, before_parameters = " AND ".join(where) or "1", tuple(parameters)
             clause, arguments = _clause(name, values, match)
             where.append(clause)
@@ -227,23 +227,25 @@ class EventTable:
         return tuple((None if value is None else str(value), int(n)) for value, n in rows)
 
 
-def _step(name: str, values: tuple[int | str, ...], match: MatchKind) -> Condition:
-    return (name, values) if match is MatchKind.EQUALS else (name, values, match)
+def _step(name: str, values: tuple[int | str, ...], match: ValueMatch) -> Condition:
+    return (name, values) if match is ValueMatch.EQUALS else (name, values, match)
 
 
 def _clause(
-    name: str, values: tuple[int | str, ...], match: MatchKind
+    name: str, values: tuple[int | str, ...], match: ValueMatch
 ) -> tuple[str, tuple[int | str, ...]]:
     """Return the SQL test of one funnel step and its parameters.
 
-    Substring matches use LIKE, which ignores ASCII case as Sigma does; ``%``, ``_`` and the
-    escape character in a value are escaped so that they match themselves.
+    Sigma compares text without regard to case. Equality therefore uses SQLite's NOCASE
+    collation and substring matches LIKE; both fold ASCII letters only, as pySigma's SQLite
+    backend does. ``%``, ``_`` and the escape character in a value are escaped so that they
+    match themselves.
     """
     column = _quote(name)
-    if match is MatchKind.EQUALS:
-        return f"{column} IN ({', '.join('?' for _ in values)})", values
-    before = "" if match is MatchKind.STARTSWITH else "%"
-    after = "" if match is MatchKind.ENDSWITH else "%"
+    if match is ValueMatch.EQUALS:
+        return f"{column} COLLATE NOCASE IN ({', '.join('?' for _ in values)})", values
+    before = "" if match is ValueMatch.STARTSWITH else "%"
+    after = "" if match is ValueMatch.ENDSWITH else "%"
     patterns = tuple(f"{before}{_like_literal(str(v))}{after}" for v in values)
     tests = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for _ in values)
     return f"({tests})", patterns

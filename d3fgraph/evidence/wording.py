@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import PureWindowsPath
 from typing import Any, Final
 
-from d3fgraph.detection.rule_model import DetectionRule, MatchKind
+from d3fgraph.detection.rule_model import DetectionRule, ValueMatch
 from d3fgraph.detection.wording import match_text
 from d3fgraph.evidence.engine import FunnelStep
 from d3fgraph.evidence.events import EventLog
@@ -59,7 +59,7 @@ def explain_result(
 
     left = funnel[empty - 1].remaining if empty else scanned
     seen = ", ".join(_seen(value, count) for value, count in step.seen)
-    if step.match is MatchKind.EQUALS:
+    if step.match is ValueMatch.EQUALS:
         wanted = "never " + ", ".join(str(v) for v in step.values)
     else:
         wanted = "none of which " + match_text("", step.values, step.match).strip()

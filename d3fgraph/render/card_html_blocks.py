@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from d3fgraph.card.views import VARIANT_TITLES, countermeasure_lines, source_label
-from d3fgraph.detection.rule_model import MatchKind
+from d3fgraph.detection.rule_model import ValueMatch
 
 if TYPE_CHECKING:
     from d3fgraph.card import RuleEntry, StanceSection, TechniqueCard
@@ -113,9 +113,9 @@ def native(is_native: bool, requires: Sequence[str]) -> str:
 def condition(field: str, values: Sequence[int | str], match: str = "equals") -> str:
     """Return a rule condition as ``field = value``, ``field in a, b`` or ``field contains a``."""
     shown = ", ".join(code(v) for v in values)
-    words = e(MatchKind(match).words)
+    words = e(ValueMatch(match).words)
     if len(values) > 1:
-        words = "in" if match == MatchKind.EQUALS else f"{words} one of"
+        words = "in" if match == ValueMatch.EQUALS else f"{words} one of"
     return f"{code(field)} {words} {shown}"
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
 from d3fgraph.card.views import VARIANT_TITLES, countermeasure_lines, source_label
-from d3fgraph.detection.rule_model import MatchKind
+from d3fgraph.detection.rule_model import ValueMatch
 
 if TYPE_CHECKING:
     from d3fgraph.card import Correction, RuleEntry, StanceSection
@@ -94,11 +94,11 @@ def corrections(found: Sequence[Correction]) -> list[str]:
 
 def condition(field: str, values: Sequence[int | str], match: str = "equals") -> str:
     """Return a rule condition as ``field = value``, ``field in a, b`` or ``field contains a``."""
-    words = MatchKind(match).words
+    words = ValueMatch(match).words
     if len(values) == 1:
         return f"{code(field)} {words} {code(values[0])}"
     listed = ", ".join(code(v) for v in values)
-    return f"{code(field)} {'in' if match == MatchKind.EQUALS else words + ' one of'} {listed}"
+    return f"{code(field)} {'in' if match == ValueMatch.EQUALS else words + ' one of'} {listed}"
 
 
 def countermeasure_groups(section: StanceSection, level: int) -> list[str]:

@@ -154,7 +154,9 @@ def rule_title(rule: DetectionRule) -> str:
     name = title_case(rule.technique.name)
     own_name = name.rpartition(": ")[2]
     suffix = _TITLE_SUFFIX.get(rule.variant, f" - {rule.source_name}")
-    short_suffix = _SHORT_TITLE_SUFFIX.get(rule.variant, f" - {rule.short_source_name}")
+    short_suffix = _SHORT_TITLE_SUFFIX.get(
+        rule.variant, f" - {rule.short_source_name or rule.source_name}"
+    )
     candidates = [
         f"{name} ({rule.technique.id}){suffix}",
         f"{name} ({rule.technique.id}){short_suffix}",

@@ -158,11 +158,18 @@ def render_all(
         d3fend_version=D3FEND.version,
         ocsf_version=coverage.ocsf_version,
         techniques=tuple(rendered.get(row.id) or TechniqueResult(row) for row in rows),
-        warnings=tuple(sorted({str(w.message) for w in caught})),
+        warnings=tuple(sorted({str(w.message) for w in caught if _ours(w)})),
     )
+    for other in (w for w in caught if not _ours(w)):
+        # Only d3fgraph's notes belong in the report; anything else is passed on as raised.
+        warnings.warn_explicit(other.message, other.category, other.filename, other.lineno)
     write_text_atomically(output_dir / INDEX_FILE, render_index(report))
     write_text_atomically(output_dir / SUMMARY_FILE, render_summary(report))
     return report
+
+
+def _ours(caught: warnings.WarningMessage) -> bool:
+    return issubclass(caught.category, D3fgraphWarning)
 
 
 def _card_format(value: CardFormat | str) -> CardFormat:
