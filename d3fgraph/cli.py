@@ -16,8 +16,10 @@ from importlib import import_module
 from pathlib import Path
 from typing import NoReturn
 
+from d3fgraph._version import VERSION
 from d3fgraph.commands import add_common, emit, load_model
 from d3fgraph.errors import EXIT_OK, EXIT_USAGE, D3fgraphError, D3fgraphWarning
+from d3fgraph.sources.releases import D3FEND, OCSF
 
 __all__ = ["main", "render_model_main"]
 
@@ -99,6 +101,11 @@ def _build_parser() -> argparse.ArgumentParser:
         ),
     )
     add_common(parser)
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {VERSION} (D3FEND {D3FEND.version}, OCSF {OCSF.version} pinned)",
+    )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     render = commands.add_parser(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,6 +91,12 @@ class InvalidTechniqueIdError(D3fgraphError, ValueError):
             f"Malformed technique id {technique_id!r}; ATT&CK technique ids look like "
             "T1055 or T1055.001 (capital T, four digits, optionally a dot and three digits)"
         )
+        upper = technique_id.strip().upper()
+        if re.fullmatch(r"T[0-9]{4}(?:\.[0-9]{3})?", upper):
+            # Not repaired silently (t1055 may be a typo for something else), but offered.
+            msg += f"; did you mean {upper}?"
+        elif "/" in technique_id or "\\" in technique_id:
+            msg += "; if it names a model file, check the path: no such file exists"
         super().__init__(msg, location=location)
 
 

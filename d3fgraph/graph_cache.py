@@ -148,7 +148,8 @@ class GraphCache:
             if not store.query("ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"):
                 msg = f"its store is empty, its record says {meta.get('triples')} triples"
                 raise ValueError(msg)
-        except (OSError, ValueError) as exc:
+        # pyoxigraph reports a store whose files RocksDB finds damaged as a RuntimeError.
+        except (OSError, ValueError, RuntimeError) as exc:
             warnings.warn(
                 f"The graph cache at {path} is damaged ({exc}); rebuilding it.",
                 D3fgraphWarning,

@@ -190,7 +190,7 @@ class TestDraftedAndPartialModels:
 
         assert card.status == "drafted"
         assert (sysmon.available, sysmon.sigma) == (False, None)
-        assert "cannot choose a Sysmon event for T1053.005" in sysmon.reason
+        assert "no Sysmon rule for T1053.005: Sysmon reports no event" in sysmon.reason
         assert card.detect.fallback is None
         assert "maps no Sysmon event" in card.detect.fallback_reason
 

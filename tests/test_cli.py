@@ -71,7 +71,8 @@ class TestRenderModelErrors:
         ("technique", "facts"),
         [
             ("T1055.0x", ["Malformed technique id 'T1055.0x'", "T1055.001"]),
-            ("t1055.001", ["Malformed technique id 't1055.001'"]),
+            ("t1055.001", ["Malformed technique id 't1055.001'", "did you mean T1055.001?"]),
+            ("./my-model", ["Malformed technique id './my-model'", "no such file exists"]),
             ("1055.001", ["Malformed technique id '1055.001'"]),
             ("T1055.01", ["Malformed technique id 'T1055.01'"]),
             ("TA0005", ["Malformed technique id 'TA0005'"]),
@@ -86,6 +87,12 @@ class TestRenderModelErrors:
 
         assert (code, out) == (1, "")
         assert_one_line_error(err, *facts)
+
+    def test_a_folder_is_neither_an_id_nor_a_model_file(self, capsys, tmp_path):
+        code, out, err = run(capsys, render_model_main, str(tmp_path))
+
+        assert (code, out) == (1, "")
+        assert_one_line_error(err, f"{tmp_path} is a folder", "model file (.yaml)")
 
     def test_unknown_id_suggests_close_ones(self, capsys, cli_env):
         """A well-formed id D3FEND does not know is exit 1 with suggestions."""

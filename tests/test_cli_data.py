@@ -71,3 +71,13 @@ class TestClearCache:
         code, out, _ = run(capsys, "data", "clear-cache")
 
         assert (code, out) == (0, f"nothing to remove under {tmp_path}\n")
+
+
+class TestVersion:
+    def test_names_the_package_and_the_pinned_releases(self, capsys):
+        """--version prints the version and the data releases the package pins, and exits 0."""
+        from d3fgraph._version import VERSION
+
+        code, out, _ = run(capsys, "--version")
+
+        assert (code, out) == (0, f"d3fgraph {VERSION} (D3FEND 1.2.0, OCSF 1.8.0 pinned)\n")

@@ -150,7 +150,7 @@ class TestEveryVariant:
 
         assert code == 0
         assert captured.out.count("\ntitle: ") + captured.out.startswith("title: ") == 2
-        assert "warning: cannot choose a Sysmon event for T1543.003" in captured.err
+        assert "warning: no Sysmon rule for T1543.003: Sysmon reports no event" in captured.err
 
     def test_run_keys_get_all_three_rules(self, capsys, cli_env):
         """T1547.001 prints its three golden rules, the Sysmon one on Event ID 13, unwarned."""

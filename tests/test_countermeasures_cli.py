@@ -59,8 +59,8 @@ class TestCountermeasuresCommand:
         assert code == 0
         assert out.splitlines()[:4] == [
             "T1055.001  Dynamic-link Library Injection (d3f:T1055.001)",
-            "44 countermeasure links: 32 defensive techniques "
-            "(official 27, inferred 15, curated 3).",
+            "44 countermeasure links to 32 defensive techniques; "
+            "links by provenance: official 27, inferred 15, curated 3.",
             "",
             "RESPOND: WHAT TO DO NOW",
         ]
@@ -280,6 +280,24 @@ class TestParseBinding:
     def test_text_with_a_colon_that_is_no_prefix_stays_a_string(self):
         """A value like 'note: x' is not taken for a prefixed name."""
         assert parse_binding("label=note: x") == ("label", "note: x")
+
+    def test_rejects_a_name_bound_twice(self, capsys, tmp_path):
+        """Two values for one name would leave one silently unused."""
+        code, out, err = run(
+            capsys,
+            "sparql",
+            "--saved",
+            "technique-artifacts",
+            "--bind",
+            "technique=T1055.001",
+            "--bind",
+            "technique=T1055.002",
+            "--data-dir",
+            str(tmp_path / "none"),
+        )
+
+        assert (code, out) == (1, "")
+        assert err == "d3fgraph: error: --bind technique is given twice; give each name one value\n"
 
     def test_rejects_a_binding_without_equals(self):
         """NAME alone is a usage error with an example."""

@@ -85,7 +85,8 @@ class TestRenderTable:
 
         assert text == (
             "T1055.001  Dynamic-link Library Injection (d3f:T1055.001)\n"
-            "2 countermeasure links: 2 defensive techniques (official 2, curated 1).\n"
+            "2 countermeasure links to 2 defensive techniques; links by provenance: official 2, "
+            "curated 1.\n"
             "\n"
             "RESPOND: WHAT TO DO NOW\n"
             "  TACTIC  ID     COUNTERMEASURE       TARGET         PROPERTY    ACTS ON      "
@@ -120,7 +121,8 @@ class TestRenderMarkdown:
         assert text == (
             "# Countermeasures for T1055.001: Dynamic-link Library Injection\n"
             "\n"
-            "1 countermeasure link: 1 defensive technique (official 1, curated 1).\n"
+            "1 countermeasure link to 1 defensive technique; links by provenance: official 1, "
+            "curated 1.\n"
             "\n"
             "## Mitigate: what would have stopped it\n"
             "\n"

@@ -139,7 +139,9 @@ class TestBuildRule:
             fields=(),
         )
 
-        with pytest.raises(UnsupportedRuleError, match="matches Sysmon event ids none"):
+        with pytest.raises(
+            UnsupportedRuleError, match="Sysmon reports no event that d3fgraph maps"
+        ):
             build_rule(other, "sysmon", load_sysmon_mapping())
 
     def test_rejects_unknown_variant(self):

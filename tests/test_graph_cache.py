@@ -88,6 +88,20 @@ class TestGraphCache:
 
         assert len(rebuilt.store) == 2
 
+    def test_truncated_store_file_warns_and_is_rebuilt(self, tmp_path):
+        """A store file cut short (a full disk, a copy interrupted) is found when opening."""
+        cache = GraphCache(tmp_path)
+        cache.build("t" * 64, fill_two_triples)
+        tables = sorted((cache.entry("t" * 64) / "store").glob("*.sst"))
+        assert tables
+        with tables[0].open("r+b") as handle:
+            handle.truncate(10)
+
+        with pytest.warns(D3fgraphWarning, match="is damaged .*Corruption"):
+            rebuilt = cache.open("t" * 64) or cache.build("t" * 64, fill_two_triples)
+
+        assert len(rebuilt.store) == 2
+
     def test_missing_side_file_warns_and_is_rebuilt(self, tmp_path):
         """An entry that lost one of its files is damaged, not half used."""
         cache = GraphCache(tmp_path)

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from d3fgraph.errors import UsageError
 from d3fgraph.output import write_text_atomically
 
 if TYPE_CHECKING:
@@ -50,7 +51,11 @@ def check_target(target: str) -> Path | None:
     Raises:
         ModelFileError: The model file is missing or malformed.
         InvalidTechniqueIdError: ``target`` is neither a file nor a well-formed id.
+        UsageError: ``target`` names a folder.
     """
+    if Path(target).is_dir():
+        msg = f"{target} is a folder; give a technique id such as T1055.001 or a model file (.yaml)"
+        raise UsageError(msg)
     if target.endswith((".yaml", ".yml")) or Path(target).is_file():
         from d3fgraph.model.model_file import read_model_file
 

@@ -26,7 +26,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_common(parser, suppress=True)
     parser.add_argument(
         "technique",
-        metavar="TECHNIQUE",
+        metavar="TECHNIQUE_OR_FILE",
         help="an ATT&CK id such as T1055.001, or a model file (.yaml) whose model is joined",
     )
     parser.add_argument(

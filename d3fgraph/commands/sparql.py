@@ -17,7 +17,7 @@ from d3fgraph.commands import add_common, emit, load_knowledge
 from d3fgraph.errors import EXIT_OK, QueryError
 from d3fgraph.query import Row, Term
 
-__all__ = ["parse_binding", "register", "render_rows"]
+__all__ = ["parse_binding", "parse_bindings", "register", "render_rows"]
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -89,7 +89,7 @@ def _run_saved(args: argparse.Namespace) -> int:
 
     # Bad names and bindings fail before the slow load of the graph.
     query = load_saved_query(args.saved)
-    bindings = dict(parse_binding(text) for text in args.bind)
+    bindings = parse_bindings(args.bind)
     check_bindings(query, bindings)
 
     if args.endpoint:
@@ -103,6 +103,22 @@ def _run_saved(args: argparse.Namespace) -> int:
     columns = query.columns or (tuple(rows[0]) if rows else ())
     emit(render_rows(rows, columns, args.format), args.output)
     return EXIT_OK
+
+
+def parse_bindings(texts: Sequence[str]) -> dict[str, Term | str]:
+    """Return the ``--bind NAME=VALUE`` options as a mapping; see ``parse_binding``.
+
+    Raises:
+        QueryError: One is malformed, or two bind the same name (one would silently win).
+    """
+    bindings: dict[str, Term | str] = {}
+    for text in texts:
+        name, value = parse_binding(text)
+        if name in bindings:
+            msg = f"--bind {name} is given twice; give each name one value"
+            raise QueryError(msg)
+        bindings[name] = value
+    return bindings
 
 
 def parse_binding(text: str) -> tuple[str, Term | str]:

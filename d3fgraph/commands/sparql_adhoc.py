@@ -42,11 +42,11 @@ def read_query_argument(argument: str) -> str:
 
 def run_query_text(args: argparse.Namespace) -> int:
     """Run the query of ``args.query`` with ``args.bind`` and print it as ``args.format``."""
-    from d3fgraph.commands.sparql import parse_binding, render_rows
+    from d3fgraph.commands.sparql import parse_bindings, render_rows
     from d3fgraph.sparql_text import check_query, projection
 
     text = read_query_argument(args.query)
-    bindings = dict(parse_binding(item) for item in args.bind)
+    bindings = parse_bindings(args.bind)
     check_query(text, bindings, allow_service=args.allow_service)
 
     if args.endpoint:

@@ -75,9 +75,9 @@ def _techniques(args: argparse.Namespace) -> int:
             {
                 "id": m.technique.id,
                 "label": m.technique.label,
-                "deprecated": "true" if m.technique.deprecated else "false",
+                "deprecated": m.technique.deprecated,
                 "match": m.kind.value,
-                "score": f"{m.score:.3f}",
+                "score": round(m.score, 3),
             }
             for m in matches
         ]
@@ -86,25 +86,35 @@ def _techniques(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _record(technique_id: str, label: str, deprecated: bool, parent: str | None) -> dict[str, str]:
-    return {
-        "id": technique_id,
-        "label": label,
-        "deprecated": "true" if deprecated else "false",
-        "parent": parent or "",
-    }
+#: A cell of a record: JSON keeps its type, a table or CSV shows it as text.
+_Cell = str | bool | float | None
 
 
-def _render(records: list[dict[str, str]], columns: Sequence[str], fmt: str) -> str:
+def _record(
+    technique_id: str, label: str, deprecated: bool, parent: str | None
+) -> dict[str, _Cell]:
+    return {"id": technique_id, "label": label, "deprecated": deprecated, "parent": parent}
+
+
+def _text(value: _Cell) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return "" if value is None else value
+
+
+def _render(records: list[dict[str, _Cell]], columns: Sequence[str], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    texts = [{column: _text(record[column]) for column in columns} for record in records]
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(records)
+        writer.writerows(texts)
         return buffer.getvalue()
-    table = [list(columns), *[[r[c] for c in columns] for r in records]]
+    table = [list(columns), *[[r[c] for c in columns] for r in texts]]
     widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
     lines = [
         "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in table

@@ -42,7 +42,9 @@ def render_navigator_layer(report: CoverageReport, *, name: str | None = None) -
         "description": (
             f"Techniques d3fgraph models in OCSF {report.ocsf_version}, scored by the "
             "Summiting the Pyramid level of their most robust rule: "
-            f"{totals.curated} curated, {totals.drafted} drafted, {totals.unseen} unseen."
+            f"{totals.curated} curated, {totals.drafted} drafted, {totals.unseen} unseen. "
+            "A drafted model's score rests on default invariance classes and the event its "
+            "artifact links suggest, not on review: read it as an upper bound."
         ),
         "sorting": 3,
         "layout": {"layout": "side", "showID": True, "showName": True},
@@ -79,9 +81,12 @@ def _comment(row: TechniqueCoverage) -> str:
         return f"{row.status}: {row.reason}"
     parts = [f"{row.status}: OCSF {row.event_class} / {row.activity}"]
     if row.robustness is not None:
-        parts.append(f"robustness {row.robustness.label} ({row.robustness.variant} rule)")
+        unreviewed = ", unreviewed draft" if row.status is CoverageStatus.DRAFTED else ""
+        parts.append(
+            f"robustness {row.robustness.label} ({row.robustness.variant} rule{unreviewed})"
+        )
     else:
-        parts.append("no rule could be scored")
+        parts.append("no score: every rule tests only the event class and activity")
     if row.countermeasures is not None:
         parts.append(f"{row.countermeasures} countermeasures")
     return "; ".join(parts)

@@ -264,12 +264,16 @@ def _sysmon_event(model: EventModel, mapping: SysmonMapping, event_id: int | Non
     key = (model.event.class_uid, model.event.activity_id)
     matches = [e for e in mapping.events if (e.class_uid, e.activity_id) == key]
     if len(matches) != 1:
-        found = ", ".join(str(e.event_id) for e in matches) or "none"
+        what = f"OCSF {model.event.class_caption} / {model.event.activity_caption}"
+        if matches:
+            found = ", ".join(str(e.event_id) for e in matches)
+            why = f"{what} matches several Sysmon events ({found}) and none is chosen for it"
+        else:
+            why = f"Sysmon reports no event that d3fgraph maps to {what}"
         msg = (
-            f"cannot choose a Sysmon event for {model.technique.id}: OCSF "
-            f"{model.event.class_caption} / {model.event.activity_caption} matches Sysmon "
-            f"event ids {found}; name one under techniques: {model.technique.id}: sysmon: "
-            "event_id in ontologies/mappings/sysmon-ocsf.yaml"
+            f"no Sysmon rule for {model.technique.id}: {why}; use the definitional or "
+            f"ocsf-native rule (to add one, name the event under techniques: "
+            f"{model.technique.id}: sysmon: event_id in {mapping.origin or 'the Sysmon mapping'})"
         )
         raise UnsupportedRuleError(msg)
     return matches[0]

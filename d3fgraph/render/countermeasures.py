@@ -98,7 +98,10 @@ def _summary(report: CountermeasureReport) -> str:
     kinds = "defensive technique" if techniques == 1 else "defensive techniques"
     # A link may have two provenances (D3FEND asserts it and the model states it), so the
     # provenance counts can add up to more than the links.
-    return f"{count} countermeasure {links}{scope}: {techniques} {kinds} ({provenance})."
+    return (
+        f"{count} countermeasure {links}{scope} to {techniques} {kinds}; "
+        f"links by provenance: {provenance}."
+    )
 
 
 def _by_stance(report: CountermeasureReport) -> list[tuple[Stance, list[Countermeasure]]]:

@@ -36,6 +36,13 @@ def render_index(report: RenderAllReport) -> str:
             "deprecated. [summary.json](summary.json) lists every file written and every "
             "failure."
         ),
+        "",
+        (
+            "Best score is the Summiting the Pyramid robustness of the technique's strongest "
+            "rule that tests more than the event class and activity; *none* means every rule "
+            "of the model tests only those, so it defines the technique but cannot alert on "
+            "it until the model names a field value."
+        ),
     ]
 
     failed = report.of(Outcome.FAILED)
