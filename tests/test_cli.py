@@ -108,6 +108,18 @@ class TestRenderModelErrors:
         assert code == 1
         assert_one_line_error(err, "No event model for T1002", "successor: T1560")
 
+    @pytest.mark.parametrize("command", [["render-model"], ["card"], ["sigma"]])
+    def test_unlinked_technique_says_why_it_has_no_model(self, capsys, cli_env, command):
+        """T1027.003 has no artifact link anywhere: every command says so in one line."""
+        code, out, err = run(capsys, main, *command, "T1027.003")
+
+        assert (code, out) == (1, "")
+        assert_one_line_error(
+            err,
+            "No event model for T1027.003",
+            "links neither it, its parent nor its sub-techniques to a digital artifact",
+        )
+
     def test_missing_data_folder_is_exit_2(self, capsys, tmp_path):
         """A --data-dir that does not exist is a data failure naming the folder."""
         missing = tmp_path / "nowhere"
