@@ -27,9 +27,10 @@ from d3fgraph.loaders.ocsf_model import (
 from d3fgraph.loaders.ocsf_rdf import D3G_TERMS, ocsf_iri, ocsf_triples, plain_text
 from d3fgraph.namespaces import D3G, OCSF, PREFIXES
 
+from ocsf_mini_tree import write_tree
+
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-MINI_TREE = DATA / "ocsf_min"
 BAD_TREES = DATA / "ocsf_bad"
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
@@ -47,9 +48,9 @@ def ocsf_schema() -> OcsfSchema:
 
 
 @pytest.fixture(scope="session")
-def mini_schema() -> OcsfSchema:
-    """The synthetic schema in tests/data/ocsf_min, which needs no external data."""
-    return compile_ocsf(MINI_TREE)
+def mini_schema(tmp_path_factory: pytest.TempPathFactory) -> OcsfSchema:
+    """The synthetic schema of ocsf_mini_tree, which needs no external data."""
+    return compile_ocsf(write_tree(tmp_path_factory.mktemp("ocsf-mini")))
 
 
 def _store(schema: OcsfSchema) -> Store:
