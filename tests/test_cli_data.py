@@ -15,21 +15,34 @@ def run(capsys, *argv):
 
 class TestDataInfo:
     def test_names_the_versions_and_where_the_data_came_from(self, capsys, cli_env):
+        """The shared data folder is named by the environment and matches both pins."""
         code, out, err = run(capsys, "data", "info", "--format", "json")
 
         info = json.loads(out)
         assert (code, err) == (0, "")
-        text = json.dumps(info)
-        assert "1.2.0" in text
-        assert "1.8.0" in text
-        assert str(cli_env) in text
+        assert info["origin"] == "env"
+        assert {k: info["d3fend"][k] for k in ("version", "pinned_version", "matches_pin")} == {
+            "version": "1.2.0",
+            "pinned_version": "1.2.0",
+            "matches_pin": True,
+        }
+        assert info["d3fend"]["path"].startswith(str(cli_env))
+        assert {k: info["ocsf"][k] for k in ("version", "matches_pin", "differing_files")} == {
+            "version": "1.8.0",
+            "matches_pin": True,
+            "differing_files": 0,
+        }
 
     def test_table_lists_the_same_facts(self, capsys, cli_env):
+        """The table writes each fact of the JSON form as key: value, nested ones indented."""
         code, out, _ = run(capsys, "data", "info")
+        _, as_json, _ = run(capsys, "data", "info", "--format", "json")
 
         assert code == 0
-        assert "1.2.0" in out
-        assert "1.8.0" in out
+        lines = out.splitlines()
+        assert "origin: env" in lines
+        assert "  version: 1.8.0" in lines
+        assert f"  sha256: {json.loads(as_json)['d3fend']['sha256']}" in lines
 
 
 class TestClearCache:

@@ -74,7 +74,7 @@ _CARD_RENDERERS: Final[dict[CardFormat, Callable[[TechniqueCard], str]]] = {
 }
 
 
-class OutputFolderError(D3fgraphError, NotADirectoryError):
+class OutputFolderError(D3fgraphError, OSError):
     """The output folder names a file, or cannot be created."""
 
 
@@ -188,7 +188,10 @@ def _prepare(output_dir: Path) -> None:
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        msg = f"cannot create the output folder {output_dir}: {exc.strerror or exc}"
+        msg = (
+            f"cannot create the output folder {output_dir}: {exc.strerror or exc}; name a "
+            "folder you can write to"
+        )
         raise OutputFolderError(msg) from exc
 
 
