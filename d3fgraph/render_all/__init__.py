@@ -7,22 +7,22 @@ D3FEND holds, what was written, why it is not modelled, or what failed; ``render
 
 from d3fgraph.render_all.index import render_index, render_summary
 from d3fgraph.render_all.records import (
+    DIAGRAM_FILE,
+    INDEX_FILE,
+    SUMMARY_FILE,
     CardFormat,
     Failure,
     Outcome,
     RenderAllReport,
     TechniqueResult,
+    card_file,
+    sigma_file,
 )
 from d3fgraph.render_all.run import (
-    DIAGRAM_FILE,
-    INDEX_FILE,
-    SUMMARY_FILE,
     OutputFolderError,
     Progress,
-    card_file,
     default_jobs,
     render_all,
-    sigma_file,
 )
 
 __all__ = [

@@ -6,7 +6,16 @@ import json
 from collections.abc import Iterable, Sequence
 
 from d3fgraph.detection import SigmaVariant
-from d3fgraph.render_all.records import Outcome, RenderAllReport, TechniqueResult
+from d3fgraph.render_all.records import (
+    DIAGRAM_FILE,
+    SUMMARY_FILE,
+    CardFormat,
+    Outcome,
+    RenderAllReport,
+    TechniqueResult,
+    card_file,
+    sigma_file,
+)
 
 __all__ = ["render_index", "render_summary"]
 
@@ -33,7 +42,7 @@ def render_index(report: RenderAllReport) -> str:
             f"D3FEND {report.d3fend_version}, OCSF {report.ocsf_version}. "
             f"{len(modelled)} techniques modelled: {counts['written']} rendered, "
             f"{counts['failed']} failed. {len(unseen)} not modelled; {len(deprecated)} "
-            "deprecated. [summary.json](summary.json) lists every file written and every "
+            f"deprecated. [{SUMMARY_FILE}]({SUMMARY_FILE}) lists every file written and every "
             "failure."
         ),
         "",
@@ -98,12 +107,18 @@ def _modelled_row(result: TechniqueResult) -> tuple[str, ...]:
         "none" if row.robustness is None else f"{row.robustness.label} ({row.robustness.variant})"
     )
     rules = [
-        _link(result, name, name.removeprefix("sigma-").removesuffix(".yml"))
-        for name in _written(result, *(f"sigma-{v}.yml" for v in SigmaVariant))
+        _link(result, sigma_file(variant), str(variant))
+        for variant in SigmaVariant
+        if _written(result, sigma_file(variant))
     ]
-    cards = [_link(result, name, name[5:]) for name in _written(result, "card.md", "card.html")]
-    technique = _link(result, "card.md", result.id) if _written(result, "card.md") else result.id
-    diagram = [_link(result, name, "mmd") for name in _written(result, "diagram.mmd")]
+    cards = [
+        _link(result, card_file(kind), card_file(kind).rpartition(".")[2])
+        for kind in CardFormat
+        if _written(result, card_file(kind))
+    ]
+    markdown = card_file(CardFormat.MARKDOWN)
+    technique = _link(result, markdown, result.id) if _written(result, markdown) else result.id
+    diagram = [_link(result, DIAGRAM_FILE, "mmd")] if _written(result, DIAGRAM_FILE) else []
     return (
         technique,
         _cell(row.name),

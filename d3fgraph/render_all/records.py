@@ -6,11 +6,23 @@ from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from d3fgraph.coverage import CoverageStatus, TechniqueCoverage
+from d3fgraph.detection import SigmaVariant
 
-__all__ = ["CardFormat", "Failure", "Outcome", "RenderAllReport", "TechniqueResult"]
+__all__ = [
+    "DIAGRAM_FILE",
+    "INDEX_FILE",
+    "SUMMARY_FILE",
+    "CardFormat",
+    "Failure",
+    "Outcome",
+    "RenderAllReport",
+    "TechniqueResult",
+    "card_file",
+    "sigma_file",
+]
 
 
 class CardFormat(StrEnum):
@@ -18,6 +30,22 @@ class CardFormat(StrEnum):
 
     MARKDOWN = "markdown"
     HTML = "html"
+
+
+#: The files of one technique's folder, and the two of the run's.
+DIAGRAM_FILE: Final = "diagram.mmd"
+INDEX_FILE: Final = "index.md"
+SUMMARY_FILE: Final = "summary.json"
+
+
+def sigma_file(variant: SigmaVariant | str) -> str:
+    """Return the file name of a technique's Sigma rule in one variant."""
+    return f"sigma-{SigmaVariant(variant)}.yml"
+
+
+def card_file(card_format: CardFormat | str) -> str:
+    """Return the file name of a technique's card in one format."""
+    return "card.md" if CardFormat(card_format) is CardFormat.MARKDOWN else "card.html"
 
 
 class Outcome(StrEnum):
@@ -121,7 +149,7 @@ class RenderAllReport:
             "not_modelled": dict(sorted(unseen.items())),
             "deprecated": outcomes[Outcome.DEPRECATED],
             "files": len(files),
-            "sigma_rules": sum(1 for f in files if f.rsplit("/", 1)[-1].startswith("sigma-")),
+            "sigma_rules": sum(1 for f in files if f.rsplit("/", 1)[-1] in _RULE_FILES),
             "sigma_rules_not_written": sum(len(t.unwritten_rules) for t in self.techniques),
         }
 
@@ -137,3 +165,6 @@ class RenderAllReport:
             "deprecated": [t.to_dict() for t in self.of(Outcome.DEPRECATED)],
             "warnings": list(self.warnings),
         }
+
+
+_RULE_FILES: Final = frozenset(sigma_file(v) for v in SigmaVariant)

@@ -35,7 +35,17 @@ from d3fgraph.render.card_markdown import render_card_markdown
 from d3fgraph.render.mermaid import render_mermaid
 from d3fgraph.render.sigma import render_rule
 from d3fgraph.render_all.index import render_index, render_summary
-from d3fgraph.render_all.records import CardFormat, Failure, RenderAllReport, TechniqueResult
+from d3fgraph.render_all.records import (
+    DIAGRAM_FILE,
+    INDEX_FILE,
+    SUMMARY_FILE,
+    CardFormat,
+    Failure,
+    RenderAllReport,
+    TechniqueResult,
+    card_file,
+    sigma_file,
+)
 from d3fgraph.sources.releases import D3FEND
 from d3fgraph.techniques import parse_technique_id
 
@@ -45,22 +55,14 @@ if TYPE_CHECKING:
     from d3fgraph.model.event_model import EventModel
 
 __all__ = [
-    "DIAGRAM_FILE",
-    "INDEX_FILE",
-    "SUMMARY_FILE",
     "OutputFolderError",
     "Progress",
-    "card_file",
     "default_jobs",
     "render_all",
-    "sigma_file",
 ]
 
 logger = logging.getLogger(__name__)
 
-DIAGRAM_FILE: Final = "diagram.mmd"
-INDEX_FILE: Final = "index.md"
-SUMMARY_FILE: Final = "summary.json"
 
 #: Called after each modelled technique with the number done, the number to do and its result.
 Progress = Callable[[int, int, TechniqueResult], None]
@@ -76,16 +78,6 @@ _CARD_RENDERERS: Final[dict[CardFormat, Callable[[TechniqueCard], str]]] = {
 
 class OutputFolderError(D3fgraphError, OSError):
     """The output folder names a file, or cannot be created."""
-
-
-def sigma_file(variant: SigmaVariant | str) -> str:
-    """Return the file name of a technique's Sigma rule in one variant."""
-    return f"sigma-{SigmaVariant(variant)}.yml"
-
-
-def card_file(card_format: CardFormat | str) -> str:
-    """Return the file name of a technique's card in one format."""
-    return "card.md" if CardFormat(card_format) is CardFormat.MARKDOWN else "card.html"
 
 
 def default_jobs() -> int:
