@@ -16,10 +16,8 @@ from importlib import import_module
 from pathlib import Path
 from typing import NoReturn
 
-from d3fgraph._version import VERSION
 from d3fgraph.commands import add_common, emit, load_model
 from d3fgraph.errors import EXIT_OK, EXIT_USAGE, D3fgraphError, D3fgraphWarning
-from d3fgraph.sources.releases import D3FEND, OCSF
 
 __all__ = ["main", "render_model_main"]
 
@@ -56,6 +54,27 @@ def render_model_main(argv: Sequence[str] | None = None) -> int:
     add_common(parser)
     _add_render_model(parser)
     return _run(parser, argv)
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, which reads the pinned releases only when asked, not on every start."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> NoReturn:
+        from d3fgraph._version import VERSION
+        from d3fgraph.sources.releases import D3FEND, OCSF
+
+        pinned = f"D3FEND {D3FEND.version}, OCSF {OCSF.version} pinned"
+        sys.stdout.write(f"{parser.prog} {VERSION} ({pinned})\n")
+        parser.exit()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -103,8 +122,8 @@ def _build_parser() -> argparse.ArgumentParser:
     add_common(parser)
     parser.add_argument(
         "--version",
-        action="version",
-        version=f"%(prog)s {VERSION} (D3FEND {D3FEND.version}, OCSF {OCSF.version} pinned)",
+        action=_VersionAction,
+        help="print the version and the D3FEND and OCSF releases it pins, then exit",
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 

@@ -12,7 +12,7 @@ from d3fgraph.evidence import (
     SysmonToOcsf,
     field_value,
 )
-from d3fgraph.evidence.engine import compile_rule
+from d3fgraph.evidence.engine import FunnelCondition, compile_rule
 
 from sigma_support import T1055_TACTICS, T1547_TACTICS, t1055_001_model, t1547_001_model
 
@@ -48,9 +48,9 @@ class TestCompileRule:
             "SELECT * FROM logs WHERE class_uid=1007 AND activity_id=4 AND injection_type_id=1"
         )
         assert item.steps == (
-            ("class_uid", (1007,)),
-            ("activity_id", (4,)),
-            ("injection_type_id", (1,)),
+            FunnelCondition("class_uid", (1007,)),
+            FunnelCondition("activity_id", (4,)),
+            FunnelCondition("injection_type_id", (1,)),
         )
 
     def test_sysmon_rule_gains_its_channel_and_event_id(self, mapping):
@@ -63,9 +63,12 @@ class TestCompileRule:
             "StartFunction='LoadLibraryExA' OR StartFunction='LoadLibraryExW'))"
         )
         assert item.steps == (
-            ("Channel", (SYSMON,)),
-            ("EventID", (8,)),
-            ("StartFunction", ("LoadLibraryA", "LoadLibraryW", "LoadLibraryExA", "LoadLibraryExW")),
+            FunnelCondition("Channel", (SYSMON,)),
+            FunnelCondition("EventID", (8,)),
+            FunnelCondition(
+                "StartFunction",
+                ("LoadLibraryA", "LoadLibraryW", "LoadLibraryExA", "LoadLibraryExW"),
+            ),
         )
 
 
@@ -123,7 +126,10 @@ class TestEventTable:
 
     def test_funnel_counts_each_condition_and_what_the_last_saw(self):
         """Each step counts the events left; an emptying step lists the values it met."""
-        steps = (("EventID", (8,)), ("StartFunction", ("LoadLibraryExA",)))
+        steps = (
+            FunnelCondition("EventID", (8,)),
+            FunnelCondition("StartFunction", ("LoadLibraryExA",)),
+        )
 
         with EventTable(self.EVENTS, self.FIELDS) as table:
             funnel = table.funnel(steps)
@@ -174,14 +180,14 @@ class TestSubstringConditions:
         item, found, funnel = self.run("sysmon", self.SETS, mapping)
 
         assert "TargetObject LIKE" in item.query
-        assert item.steps[-1] == (
+        assert item.steps[-1] == FunnelCondition(
             "TargetObject",
             (self.RUN + "\\", self.RUN_ONCE + "\\"),
             ValueMatch.CONTAINS,
         )
         assert found == (0, 2)
         assert funnel[-1] == FunnelStep(
-            "TargetObject", item.steps[-1][1], 2, (), ValueMatch.CONTAINS
+            "TargetObject", item.steps[-1].values, 2, (), ValueMatch.CONTAINS
         )
 
     @pytest.mark.parametrize("variant", ["definitional", "ocsf-native"])
@@ -199,7 +205,7 @@ class TestSubstringConditions:
     def test_funnel_matches_percent_and_underscore_as_themselves(self):
         """LIKE's own wildcards in a value are escaped, so the funnel agrees with Sigma."""
         events = ({"Name": "A_1"}, {"Name": "AB1"}, {"Name": "50%"}, {"Name": "50x"})
-        steps = (("Name", ("_1", "0%"), ValueMatch.ENDSWITH),)
+        steps = (FunnelCondition("Name", ("_1", "0%"), ValueMatch.ENDSWITH),)
 
         with EventTable(events, ("Name",)) as table:
             (step,) = table.funnel(steps)
@@ -210,7 +216,7 @@ class TestSubstringConditions:
     def test_funnel_equality_ignores_case_as_sigma_does(self):
         """StartFunction 'loadlibrarya' passes a step on LoadLibraryA, as the rule itself does."""
         events = ({"StartFunction": "loadlibrarya"}, {"StartFunction": "LoadLibraryW"})
-        steps = (("StartFunction", ("LoadLibraryA",)),)
+        steps = (FunnelCondition("StartFunction", ("LoadLibraryA",)),)
 
         with EventTable(events, ("StartFunction",)) as table:
             (step,) = table.funnel(steps)
@@ -219,7 +225,7 @@ class TestSubstringConditions:
 
     def test_silent_substring_step_lists_what_the_events_held(self):
         """A step that leaves nothing shows the values met, like an equality step."""
-        steps = (("TargetObject", ("\\RunOnce\\",), ValueMatch.STARTSWITH),)
+        steps = (FunnelCondition("TargetObject", ("\\RunOnce\\",), ValueMatch.STARTSWITH),)
 
         with EventTable(self.SETS[:1], ("TargetObject",)) as table:
             (step,) = table.funnel(steps)

@@ -63,13 +63,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _render_all(args: argparse.Namespace) -> int:
-    from d3fgraph.render_all import OutputFolderError, render_all
+    from d3fgraph.render_all import check_output_folder, render_all
     from d3fgraph.techniques import parse_technique_id
 
     # A file given as OUTDIR or a malformed id fails before the slow load of the graph.
-    if args.output_dir.exists() and not args.output_dir.is_dir():
-        msg = f"cannot render into {args.output_dir}: it is a file; name a folder, new or existing"
-        raise OutputFolderError(msg)
+    check_output_folder(args.output_dir)
     for technique_id in args.technique or ():
         parse_technique_id(technique_id)
 

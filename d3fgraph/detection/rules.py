@@ -89,21 +89,22 @@ def build_rule(
     short_source_name = ""
     telemetry = DEFAULT_OCSF_LAYER
 
-    spelt: list[str] = []
+    value_notes: list[str] = []
     if variant is not SigmaVariant.SYSMON:
         # Sysmon writes some of these attributes differently (TargetObject holds the key
         # and the value name), so the Sysmon rule states its own conditions instead.
         conditions += tuple(
-            _spelt(model, values, mapping.origin) for values in detection.field_values
+            _field_values_condition(model, values, mapping.origin)
+            for values in detection.field_values
         )
-        spelt = [first_sentence(values.rationale) for values in detection.field_values]
+        value_notes = [first_sentence(v.rationale) for v in detection.field_values]
 
     if variant is SigmaVariant.DEFINITIONAL:
         caption = model.event.class_caption
         notes = [not_native(c.field, caption) for c in conditions if not c.field.native]
     else:
         conditions, notes = _native(model, conditions, detection.native_alternative)
-    notes = spelt + notes
+    notes = value_notes + notes
 
     if variant is SigmaVariant.SYSMON:
         event = _sysmon_event(model, mapping, detection.sysmon_event)
@@ -189,7 +190,7 @@ def _invariant_conditions(model: EventModel) -> tuple[RuleCondition, ...]:
     )
 
 
-def _spelt(model: EventModel, values: FieldValues, origin: str) -> RuleCondition:
+def _field_values_condition(model: EventModel, values: FieldValues, origin: str) -> RuleCondition:
     """Return the condition a ``field_values`` entry writes for an invariant model field.
 
     An entry that does not fit the model makes the OCSF variants unwritable for it rather
@@ -198,13 +199,17 @@ def _spelt(model: EventModel, values: FieldValues, origin: str) -> RuleCondition
     field = next((f for f in model.fields if f.path == values.path), None)
     where = f"techniques: {model.technique.id}: field_values in {origin or 'the Sysmon mapping'}"
     if field is None:
-        msg = f"{where} spells {values.path}, which is not a field of the model; remove the entry"
+        msg = (
+            f"{where} gives values for {values.path}, which is not a field of the model; "
+            "remove the entry"
+        )
         raise UnsupportedRuleError(msg)
     if field.invariance is not InvarianceClass.INVARIANT or field.value is not None:
         msg = (
-            f"{where} spells {values.path}, but the model marks that field {field.invariance}"
+            f"{where} gives values for {values.path}, but the model marks that field "
+            f"{field.invariance}"
             f"{'' if field.value is None else f' with the value {field.value!r}'}; only an "
-            "invariant field without a value takes spelt values"
+            "invariant field without a value takes them"
         )
         raise UnsupportedRuleError(msg)
     return RuleCondition(values.path, values.values, field, match=values.match)

@@ -209,8 +209,10 @@ def _technique(
     alternatives = tuple(
         _condition(c, sources, replacing=True) for c in (listed.value if listed else [])
     )
-    spelt = optional(node, "field_values", list)
-    field_values = tuple(_field_values(v, sources) for v in (spelt.value if spelt else []))
+    values_node = optional(node, "field_values", list)
+    field_values = tuple(
+        _field_values(v, sources) for v in (values_node.value if values_node else [])
+    )
 
     event_id: int | None = None
     conditions: tuple[MappedCondition, ...] = ()

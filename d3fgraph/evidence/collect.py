@@ -149,7 +149,7 @@ def _recording(
                     where = [(i, ocsf_of.get(i)) for i in hits]
                 matches = tuple(describe_match(log, i, event, log.events[i]) for i, event in where)
                 funnel = table.funnel(item.steps)
-                absent = table.absent(step[0] for step in item.steps)
+                absent = table.absent(step.field for step in item.steps)
                 runs[item.rule.variant] = _result(
                     item, telemetry, table.size, matches, funnel, absent
                 )

@@ -31,7 +31,14 @@ from d3fgraph.evidence.conversion import (
 )
 from d3fgraph.evidence.sysmon_to_ocsf import SYSMON_CHANNEL
 
-__all__ = ["CompiledRule", "EventTable", "FunnelStep", "compile_rule", "field_value"]
+__all__ = [
+    "CompiledRule",
+    "EventTable",
+    "FunnelCondition",
+    "FunnelStep",
+    "compile_rule",
+    "field_value",
+]
 
 #: The column holding each event's position in the list it was loaded from.
 _ROW: Final = "d3fgraph_row"
@@ -40,9 +47,14 @@ _ROW: Final = "d3fgraph_row"
 _INT64_MIN: Final = -(2**63)
 _INT64_MAX: Final = 2**63 - 1
 
-#: A step of the funnel: a field and the values it accepts, compared for equality unless a
-#: third item names another match.
-Condition = tuple[str, tuple[int | str, ...]] | tuple[str, tuple[int | str, ...], ValueMatch]
+
+@dataclass(frozen=True, slots=True)
+class FunnelCondition:
+    """A step of the funnel: a field and the values it accepts, compared as ``match`` says."""
+
+    field: str
+    values: tuple[int | str, ...]
+    match: ValueMatch = ValueMatch.EQUALS
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +62,13 @@ class CompiledRule:
     """A rule and the SQLite query pySigma's backend wrote for it.
 
     ``steps`` are the rule's conditions in order, the log source's first, as the funnel
-    that explains a match or a silence walks them; a condition that matches part of a field
-    carries its ``ValueMatch`` as a third item.
+    that explains a match or a silence walks them.
     """
 
     rule: DetectionRule
     query: str
     fields: tuple[str, ...]
-    steps: tuple[Condition, ...]
+    steps: tuple[FunnelCondition, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,13 +117,16 @@ def compile_rule(
         msg = f"the SQLite backend wrote {len(queries)} queries for one rule; expected one"
         raise RuleConversionError(msg)
 
-    steps: list[Condition] = []
+    steps: list[FunnelCondition] = []
     if rule.product == "windows":
         for event in mapping.events:
             if event.sigma_category == rule.category:
-                steps += [("Channel", (SYSMON_CHANNEL,)), ("EventID", (event.event_id,))]
-    steps.extend(_step(c.rule_field, c.values, c.match) for c in rule.stated)
-    fields = dict.fromkeys((*rule_fields(collection), *(step[0] for step in steps)))
+                steps += [
+                    FunnelCondition("Channel", (SYSMON_CHANNEL,)),
+                    FunnelCondition("EventID", (event.event_id,)),
+                ]
+    steps.extend(FunnelCondition(c.rule_field, c.values, c.match) for c in rule.stated)
+    fields = dict.fromkeys((*rule_fields(collection), *(step.field for step in steps)))
     return CompiledRule(rule, queries[0], tuple(fields), tuple(steps))
 
 
@@ -194,14 +208,13 @@ class EventTable:
         position = names.index(_ROW)
         return tuple(sorted(row[position] for row in cursor))
 
-    def funnel(self, steps: Sequence[Condition]) -> tuple[FunnelStep, ...]:
+    def funnel(self, steps: Sequence[FunnelCondition]) -> tuple[FunnelStep, ...]:
         """Apply ``steps`` one by one and count the events each leaves."""
         result: list[FunnelStep] = []
         where: list[str] = []
         parameters: list[int | str] = []
         for step in steps:
-            name, values = step[0], step[1]
-            match = step[2] if len(step) == 3 else ValueMatch.EQUALS
+            name, values, match = step.field, step.values, step.match
             before, before_parameters = " AND ".join(where) or "1", tuple(parameters)
             clause, arguments = _clause(name, values, match)
             where.append(clause)
@@ -225,10 +238,6 @@ class EventTable:
             parameters,
         )
         return tuple((None if value is None else str(value), int(n)) for value, n in rows)
-
-
-def _step(name: str, values: tuple[int | str, ...], match: ValueMatch) -> Condition:
-    return (name, values) if match is ValueMatch.EQUALS else (name, values, match)
 
 
 def _clause(

@@ -21,6 +21,7 @@ from d3fgraph.render_all.records import (
 from d3fgraph.render_all.run import (
     OutputFolderError,
     Progress,
+    check_output_folder,
     default_jobs,
     render_all,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "RenderAllReport",
     "TechniqueResult",
     "card_file",
+    "check_output_folder",
     "default_jobs",
     "render_all",
     "render_index",

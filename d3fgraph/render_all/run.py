@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 __all__ = [
     "OutputFolderError",
     "Progress",
+    "check_output_folder",
     "default_jobs",
     "render_all",
 ]
@@ -173,10 +174,19 @@ def _card_format(value: CardFormat | str) -> CardFormat:
         raise ValueError(msg) from None
 
 
-def _prepare(output_dir: Path) -> None:
+def check_output_folder(output_dir: Path) -> None:
+    """Refuse an output folder that names a file, before anything slow is done.
+
+    Raises:
+        OutputFolderError: ``output_dir`` exists and is not a folder.
+    """
     if output_dir.exists() and not output_dir.is_dir():
         msg = f"cannot render into {output_dir}: it is a file; name a folder, new or existing"
         raise OutputFolderError(msg)
+
+
+def _prepare(output_dir: Path) -> None:
+    check_output_folder(output_dir)
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

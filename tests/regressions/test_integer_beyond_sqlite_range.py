@@ -6,6 +6,7 @@ import json
 
 from d3fgraph.cli import main
 from d3fgraph.evidence import EventTable
+from d3fgraph.evidence.engine import FunnelCondition
 
 HUGE = 18446744073709551615
 
@@ -16,7 +17,7 @@ class TestIntegerBeyondSqliteRange:
         events = [{"EventID": HUGE}, {"EventID": -HUGE}, {"EventID": 8}]
 
         with EventTable(events, ["EventID"]) as table:
-            funnel = table.funnel([("EventID", (1,))])
+            funnel = table.funnel([FunnelCondition("EventID", (1,))])
 
         assert table.size == 3
         assert funnel[0].remaining == 0
